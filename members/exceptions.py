@@ -1,0 +1,27 @@
+"""The members error tree; the API maps ``code`` to the contract's error codes."""
+
+from points.exceptions import PointsError
+
+
+class MembersError(PointsError):
+    code = "invalid_member"
+
+
+class MemberNotFound(MembersError):
+    """No member holds or held this card number."""
+
+    code = "member_not_found"
+    status = 404
+
+
+class EnrolmentError(MembersError):
+    """The enrolment cannot be taken."""
+
+    code = "invalid_enrolment"
+
+
+class DuplicateCard(MembersError):
+    """This card number already belongs to a member."""
+
+    code = "duplicate_card"
+    status = 409

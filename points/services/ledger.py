@@ -1,0 +1,412 @@
+"""The ledger's primitive operations: every change of a member's points goes through here.
+
+Each public function runs in one transaction and locks the member's balance row first (``select_for_update``;
+several members always in primary-key order, so two transfers never deadlock). While the lock is held it appends
+entries, creates or consumes lots and moves the balance row by exactly the entries' deltas, so:
+
+* balance.posted == SUM(entries.points) == SUM(remaining of posted lots)
+* balance.pending == SUM(entries.pending) == SUM(remaining of pending lots)
+
+Debits consume valid posted lots soonest-expiring first (EX4) and refuse what the lots do not cover; only a
+retraction (R1) may go further, into a *debt lot* that never expires (EX5) and that every later credit pays off
+first. So a member never holds a debt and spendable points at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from members.models import Member
+
+from ..exceptions import InsufficientPoints, MembershipClosed
+from ..models import EntryKind, LedgerEntry, LotConsumption, MemberBalance, PointLot
+
+
+@dataclass(frozen=True, slots=True)
+class LotSpec:
+    """A lot to create with a credit: its points, date of use and last valid day (EX1-EX3)."""
+
+    points: int
+    used_on: dt.date
+    expires_on: dt.date
+
+
+def balances_lock(*, member_ids: Iterable[int]) -> dict[int, MemberBalance]:
+    """Lock the balance rows of the members, in primary-key order (no deadlocks), creating missing ones."""
+    ids = sorted(set(member_ids))
+    existing = set(MemberBalance.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
+    missing = [i for i in ids if i not in existing]
+    if missing:
+        MemberBalance.objects.bulk_create([MemberBalance(member_id=i) for i in missing], ignore_conflicts=True)
+    rows = MemberBalance.objects.select_for_update().filter(member_id__in=ids).order_by("member_id")
+    return {row.member_id: row for row in rows}
+
+
+def balance_lock(*, member: Member) -> MemberBalance:
+    return balances_lock(member_ids=[member.pk])[member.pk]
+
+
+def _apply(balance: MemberBalance, *, points: int = 0, pending: int = 0) -> None:
+    """Move the balance row by an entry's deltas, in SQL (never a read-modify-write in Python)."""
+    if points or pending:
+        MemberBalance.objects.filter(pk=balance.pk).update(posted=F("posted") + points, pending=F("pending") + pending)
+        balance.posted += points
+        balance.pending += pending
+
+
+def _ensure_open(member: Member) -> None:
+    if member.closed_on is not None:
+        raise MembershipClosed(f"membership {member.number} is closed", member=member.number)
+
+
+def _settle_debts(*, entry: LedgerEntry, lots: Sequence[PointLot]) -> None:
+    """EX5: a negative balance is paid off by later earnings first. ``lots`` are newly posted credit lots."""
+    debts = list(PointLot.objects.filter(member_id=entry.member_id, points__lt=0, remaining__lt=0).order_by("id"))
+    if not debts:
+        return
+    consumptions = []
+    for lot in lots:
+        for debt in debts:
+            if lot.remaining == 0:
+                break
+            owed = -debt.remaining
+            if owed == 0:
+                continue
+            paid = min(owed, lot.remaining)
+            lot.remaining -= paid
+            debt.remaining += paid
+            consumptions.append(LotConsumption(entry=entry, lot=lot, points=paid, settles=debt))
+    if consumptions:
+        LotConsumption.objects.bulk_create(consumptions)
+        PointLot.objects.bulk_update([*lots, *debts], ["remaining"])
+
+
+def _credit(
+    balance: MemberBalance,
+    *,
+    member: Member,
+    kind: str,
+    lots: Sequence[LotSpec],
+    posted: bool,
+    effective_on: dt.date,
+    posts_on: dt.date | None = None,
+    **entry_fields,
+) -> LedgerEntry:
+    """Append a credit entry and its lots; posted credits pay off debts first (EX5)."""
+    total = sum(spec.points for spec in lots)
+    entry = LedgerEntry.objects.create(
+        member=member,
+        kind=kind,
+        points=total if posted else 0,
+        pending=0 if posted else total,
+        used_on=entry_fields.pop("used_on", None) or min(spec.used_on for spec in lots),
+        effective_on=effective_on,
+        **entry_fields,
+    )
+    created = PointLot.objects.bulk_create(
+        [
+            PointLot(
+                member=member,
+                entry=entry,
+                state=PointLot.State.POSTED if posted else PointLot.State.PENDING,
+                points=spec.points,
+                remaining=spec.points,
+                used_on=spec.used_on,
+                posts_on=effective_on if posted else (posts_on or effective_on),
+                expires_on=spec.expires_on,
+            )
+            for spec in lots
+            if spec.points > 0
+        ]
+    )
+    _apply(balance, points=entry.points, pending=entry.pending)
+    if posted:
+        _settle_debts(entry=entry, lots=created)
+    return entry
+
+
+def _consume(
+    *, entry: LedgerEntry, amount: int, on: dt.date, first: Sequence[PointLot] = ()
+) -> tuple[int, list[tuple[PointLot, int]]]:
+    """Take up to ``amount`` from the member's valid posted lots: ``first`` ones, then soonest-expiring (EX4).
+
+    Returns what was taken and the (lot, points) pairs; records each as a ``LotConsumption`` of ``entry``.
+    """
+    taken: list[tuple[PointLot, int]] = []
+    left = amount
+    seen: set[int] = set()
+    candidates = PointLot.objects.filter(
+        member_id=entry.member_id, state=PointLot.State.POSTED, remaining__gt=0, expires_on__gte=on
+    ).order_by("expires_on", "id")
+    for lot in [*first, *candidates]:
+        if left == 0:
+            break
+        if lot.pk in seen or lot.remaining <= 0:
+            continue
+        seen.add(lot.pk)
+        take = min(left, lot.remaining)
+        lot.remaining -= take
+        left -= take
+        taken.append((lot, take))
+    if taken:
+        PointLot.objects.bulk_update([lot for lot, _ in taken], ["remaining"])
+        LotConsumption.objects.bulk_create([LotConsumption(entry=entry, lot=lot, points=n) for lot, n in taken])
+    return amount - left, taken
+
+
+def available_points(*, member: Member, on: dt.date) -> int:
+    """Posted points still valid on ``on``: what can be spent (never points past their validity, EX1/EX2)."""
+    from django.db.models import Sum
+
+    return (
+        PointLot.objects.filter(
+            member=member, state=PointLot.State.POSTED, remaining__gt=0, expires_on__gte=on
+        ).aggregate(total=Sum("remaining"))["total"]
+        or 0
+    )
+
+
+def _debit(
+    balance: MemberBalance, *, member: Member, kind: str, points: int, on: dt.date, **entry_fields
+) -> tuple[LedgerEntry, list[tuple[PointLot, int]]]:
+    """Spend ``points`` posted points (redeem, transfer out, negative adjustment): never below zero."""
+    if points <= 0:
+        raise ValueError("a debit takes a positive number of points")
+    available = available_points(member=member, on=on)
+    if available < points:
+        raise InsufficientPoints(
+            f"{points:,} points asked for, {max(available, 0):,} available", requested=points, available=available
+        )
+    entry = LedgerEntry.objects.create(
+        member=member, kind=kind, points=-points, pending=0, used_on=on, effective_on=on, **entry_fields
+    )
+    _, taken = _consume(entry=entry, amount=points, on=on)
+    _apply(balance, points=-points)
+    return entry, taken
+
+
+# --- Public services -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def points_earn(
+    *,
+    member: Member,
+    bill,
+    points: int,
+    bonus_points: int,
+    used_on: dt.date,
+    posts_on: dt.date,
+    expires_on: dt.date,
+    reason: str = "",
+) -> list[LedgerEntry]:
+    """Award a bill's base and bonus points as pending (NE7) until ``posts_on``; base points qualify (ST2, OE6)."""
+    _ensure_open(member)
+    balance = balance_lock(member=member)
+    entries = []
+    for kind, amount, qualifying in ((EntryKind.EARN, points, points), (EntryKind.BONUS, bonus_points, 0)):
+        if amount > 0:
+            entries.append(
+                _credit(
+                    balance,
+                    member=member,
+                    kind=kind,
+                    lots=[LotSpec(amount, used_on, expires_on)],
+                    posted=False,
+                    effective_on=used_on,
+                    posts_on=posts_on,
+                    bill=bill,
+                    qualifying_points=qualifying,
+                    reason=reason,
+                )
+            )
+    return entries
+
+
+@transaction.atomic
+def lots_post(*, member: Member, as_of: dt.date, job_run=None) -> list[LedgerEntry]:
+    """J1 for one member: post the pending lots whose posting date has come; each lot posts once."""
+    balance = balance_lock(member=member)
+    due = list(PointLot.objects.filter(member=member, state=PointLot.State.PENDING, posts_on__lte=as_of).order_by("id"))
+    entries = []
+    for lot in due:
+        if lot.remaining > 0:
+            entry = LedgerEntry.objects.create(
+                member=member,
+                kind=EntryKind.POST,
+                points=lot.remaining,
+                pending=-lot.remaining,
+                used_on=lot.used_on,
+                effective_on=lot.posts_on,
+                lot=lot,
+                bill_id=lot.entry.bill_id,
+                job_run=job_run,
+            )
+            _apply(balance, points=lot.remaining, pending=-lot.remaining)
+            entries.append(entry)
+        lot.state = PointLot.State.POSTED
+        lot.save(update_fields=["state"])
+        if lot.remaining > 0:
+            _settle_debts(entry=entry, lots=[lot])
+    return entries
+
+
+@transaction.atomic
+def points_credit(
+    *,
+    member: Member,
+    kind: str,
+    lots: Sequence[LotSpec],
+    on: dt.date,
+    qualifying_points: int = 0,
+    **causes,
+) -> LedgerEntry:
+    """A posted credit: positive adjustment, transfer in (T3, keeping each lot's expiry) or migration (ST3)."""
+    if kind not in (EntryKind.ADJUST, EntryKind.TRANSFER_IN, EntryKind.MIGRATE):
+        raise ValueError(f"{kind} is not a posted credit")
+    _ensure_open(member)
+    balance = balance_lock(member=member)
+    return _credit(
+        balance,
+        member=member,
+        kind=kind,
+        lots=lots,
+        posted=True,
+        effective_on=on,
+        qualifying_points=qualifying_points,
+        **causes,
+    )
+
+
+@transaction.atomic
+def points_debit(*, member: Member, kind: str, points: int, on: dt.date, **causes) -> LedgerEntry:
+    """Spend posted points (redeem, negative adjustment) soonest-expiring first (EX4); never below zero."""
+    if kind not in (EntryKind.REDEEM, EntryKind.ADJUST):
+        raise ValueError(f"{kind} is not a debit")
+    _ensure_open(member)
+    balance = balance_lock(member=member)
+    entry, _ = _debit(balance, member=member, kind=kind, points=points, on=on, **causes)
+    return entry
+
+
+@transaction.atomic
+def points_transfer(*, giver: Member, receiver: Member, on: dt.date, transfer) -> tuple[LedgerEntry, LedgerEntry]:
+    """T3: move all of the giver's valid posted points at once; each moved point keeps its expiry date."""
+    _ensure_open(giver)
+    _ensure_open(receiver)
+    locked = balances_lock(member_ids=[giver.pk, receiver.pk])
+    amount = available_points(member=giver, on=on)
+    out, taken = _debit(
+        locked[giver.pk], member=giver, kind=EntryKind.TRANSFER_OUT, points=amount, on=on, transfer=transfer
+    )
+    specs: dict[tuple[dt.date, dt.date], int] = {}
+    for lot, n in taken:
+        key = (lot.used_on, lot.expires_on)
+        specs[key] = specs.get(key, 0) + n
+    into = _credit(
+        locked[receiver.pk],
+        member=receiver,
+        kind=EntryKind.TRANSFER_IN,
+        lots=[LotSpec(n, used_on, expires_on) for (used_on, expires_on), n in sorted(specs.items())],
+        posted=True,
+        effective_on=on,
+        used_on=on,
+        transfer=transfer,
+    )
+    return out, into
+
+
+@transaction.atomic
+def points_retract(
+    *, member: Member, bill, refund, points: int, bonus_points: int, on: dt.date, reason: str = "R1"
+) -> LedgerEntry | None:
+    """R1: take back a refunded part's points: from the bill's own lots (pending first), then other valid posted
+    lots soonest-expiring first (EX4), and what is still missing becomes a debt: the balance goes negative and
+    stays so past any validity (EX5) until later earnings pay it off."""
+    total = points + bonus_points
+    if total <= 0:
+        return None
+    balance = balance_lock(member=member)
+    own = list(PointLot.objects.filter(entry__bill=bill, remaining__gt=0).order_by("state", "expires_on", "id"))
+    own_pending = [lot for lot in own if lot.state == PointLot.State.PENDING]
+    own_posted = [lot for lot in own if lot.state == PointLot.State.POSTED and lot.expires_on >= on]
+    from_pending = min(total, sum(lot.remaining for lot in own_pending))
+    entry = LedgerEntry.objects.create(
+        member=member,
+        kind=EntryKind.RETRACT,
+        points=-(total - from_pending),
+        pending=-from_pending,
+        used_on=bill.paid_on,
+        effective_on=on,
+        qualifying_points=-points,
+        bill=bill,
+        refund=refund,
+        reason=reason,
+    )
+    # Pending lots of the bill are reduced directly (they were never spendable).
+    left = from_pending
+    touched = []
+    consumptions = []
+    for lot in own_pending:
+        if left == 0:
+            break
+        take = min(left, lot.remaining)
+        lot.remaining -= take
+        left -= take
+        touched.append(lot)
+        consumptions.append(LotConsumption(entry=entry, lot=lot, points=take))
+    if touched:
+        PointLot.objects.bulk_update(touched, ["remaining"])
+        LotConsumption.objects.bulk_create(consumptions)
+    posted_part = total - from_pending
+    if posted_part:
+        got, _ = _consume(entry=entry, amount=posted_part, on=on, first=own_posted)
+        shortfall = posted_part - got
+        if shortfall:
+            PointLot.objects.create(
+                member=member,
+                entry=entry,
+                state=PointLot.State.POSTED,
+                points=-shortfall,
+                remaining=-shortfall,
+                used_on=bill.paid_on,
+                posts_on=on,
+                expires_on=None,
+            )
+    _apply(balance, points=entry.points, pending=entry.pending)
+    return entry
+
+
+@transaction.atomic
+def points_forfeit(*, member: Member, on: dt.date, reason: str, created_by=None) -> LedgerEntry | None:
+    """M9: withdrawal, cancellation or fraud forfeits all points at once (posted and pending) in one entry.
+
+    A debt (negative balance) is not forgiven by forfeiture: it stays for the office to charge.
+    """
+    balance = balance_lock(member=member)
+    lots = list(PointLot.objects.filter(member=member, remaining__gt=0).order_by("expires_on", "id"))
+    posted = sum(lot.remaining for lot in lots if lot.state == PointLot.State.POSTED)
+    pending = sum(lot.remaining for lot in lots if lot.state == PointLot.State.PENDING)
+    if not posted and not pending:
+        return None
+    entry = LedgerEntry.objects.create(
+        member=member,
+        kind=EntryKind.FORFEIT,
+        points=-posted,
+        pending=-pending,
+        used_on=on,
+        effective_on=on,
+        reason=reason,
+        created_by=created_by,
+    )
+    LotConsumption.objects.bulk_create([LotConsumption(entry=entry, lot=lot, points=lot.remaining) for lot in lots])
+    for lot in lots:
+        lot.remaining = 0
+    PointLot.objects.bulk_update(lots, ["remaining"])
+    _apply(balance, points=-posted, pending=-pending)
+    return entry

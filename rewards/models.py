@@ -1,0 +1,161 @@
+"""What points are spent on: New Otani Reward Certificates (NR1-NR3), One Harmony awards (OR1), family transfers
+(T1-T5). The ledger side of each lives in ``points``; these rows are the causes the entries point to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Award(models.Model):
+    """A One Harmony award of the catalog (OR1), with the point cost the office sets."""
+
+    class Kind(models.TextChoices):
+        STAY = "stay", _("Stay Award")
+        UPGRADE = "upgrade", _("Upgrade Award")
+        BREAKFAST = "breakfast", _("Breakfast Award")
+        GIFT = "gift", _("Gift Award")
+
+    program = models.ForeignKey("members.Program", on_delete=models.PROTECT, related_name="awards")
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    points = models.PositiveIntegerField(_("point cost"))
+    hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, null=True, blank=True, related_name="awards")
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["program", "kind", "code"]
+        verbose_name = _("award")
+        constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="award_costs_points")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name} ({self.points:,} pts)"
+
+
+class AwardRedemption(models.Model):
+    """An award redeemed for a member (OR1) through a channel."""
+
+    class Channel(models.TextChoices):
+        HOTEL = "hotel", _("Hotel")
+        RESERVATION_CENTER = "reservation_center", _("Reservation center")
+        RESTAURANT = "restaurant", _("Restaurant")
+        FRONT_DESK = "front_desk", _("Front desk")
+        OFFICE = "office", _("One Harmony Office")
+        WEBSITE = "website", _("My Account")
+        API = "api", _("API")
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="award_redemptions")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="redemptions")
+    points = models.PositiveIntegerField(_("points redeemed"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("award redemption")
+
+    def __str__(self) -> str:
+        return f"{self.award_id} for {self.member_id}"
+
+
+class CertificateRequest(models.Model):
+    """A member's request for k Reward Certificates (NR1, NR2): irrevocable once accepted."""
+
+    class Channel(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        OFFICE = "office", _("Office")
+        COUNTER = "counter", _("New Otani Club Counter")
+        FRONT_DESK = "front_desk", _("Front desk")
+        API = "api", _("API")
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="certificate_requests")
+    count = models.PositiveSmallIntegerField(_("certificates"))
+    points = models.PositiveIntegerField(_("points redeemed"))
+    hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, related_name="certificate_requests")
+    arrival_on = models.DateField(_("arrival"))
+    requested_on = models.DateField(_("requested on"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("certificate request")
+        constraints = [models.CheckConstraint(condition=Q(count__gt=0), name="certificate_request_count_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.count} certificate(s) for {self.member_id}, arriving {self.arrival_on}"
+
+
+class Certificate(models.Model):
+    """A Reward Certificate (NR3). Never reissued: a lost one stays lost."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        READY = "ready", _("Ready at the hotel")
+        HANDED_OVER = "handed_over", _("Handed over")
+        USED = "used", _("Used")
+        EXPIRED = "expired", _("Expired")
+
+    request = models.ForeignKey(CertificateRequest, on_delete=models.PROTECT, related_name="certificates")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="certificates")
+    number = models.CharField(_("registration number"), max_length=20, unique=True)
+    value = models.PositiveIntegerField(_("value (JPY)"))
+    member_name = models.CharField(_("member name"), max_length=200)
+    card_number = models.CharField(_("card number"), max_length=20)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REQUESTED)
+    hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, related_name="certificates")
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    used_on = models.DateField(_("used on"), null=True, blank=True)
+    used_on_bill = models.ForeignKey(
+        "points.Bill", on_delete=models.PROTECT, null=True, blank=True, related_name="certificates_used"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+        verbose_name = _("reward certificate")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("issued_on")), name="certificate_validity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} JPY {self.value:,}"
+
+
+class Transfer(models.Model):
+    """A family transfer (T1-T5): all posted points of the giver move at once, each keeping its expiry date."""
+
+    giver = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="transfers_given")
+    receiver = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="transfers_received")
+    points = models.PositiveIntegerField(_("points moved"))
+    giver_consented_at = models.DateTimeField(_("giver consented"))
+    receiver_consented_at = models.DateTimeField(_("receiver consented"))
+    transferred_on = models.DateField(_("transferred on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("transfer")
+        constraints = [
+            models.CheckConstraint(condition=~Q(giver=models.F("receiver")), name="transfer_not_to_self"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="transfer_moves_points"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points} from {self.giver_id} to {self.receiver_id}"

@@ -1,0 +1,43 @@
+"""Shared fixtures. The suite runs on PostgreSQL in CI (DATABASE_URL); tests that need it fail elsewhere."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+_programs_migration = importlib.import_module("members.migrations.0003_programs")
+
+
+@pytest.fixture(autouse=True)
+def _programs(request):
+    """The programs exist after ``migrate`` (API.md). Transactional tests flush every table after they run, so the
+    data migration's own function seeds them again (idempotent: get_or_create)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    _programs_migration.create_programs(apps, None)
+
+
+@pytest.fixture
+def postgres_only(db):
+    """Concurrency, locking and trigger tests are about PostgreSQL: run them there, fail elsewhere."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1/loyalty")
+
+
+@pytest.fixture
+def noc(db):
+    from members.models import Program
+
+    return Program.objects.get(code="new-otani")
+
+
+@pytest.fixture
+def oh(db):
+    from members.models import Program
+
+    return Program.objects.get(code="one-harmony")
