@@ -64,3 +64,13 @@ def members_search(*, query: str, programs: QuerySet[Program] | None = None) -> 
         | Q(family_name__icontains=query)
         | Q(given_name__icontains=query)
     ).distinct()
+
+
+def settings_on(*, program: Program, on: dt.date):
+    """PT1: the program settings in force on ``on`` (the latest row effective on or before it)."""
+    from .models import ProgramSettings
+
+    row = ProgramSettings.objects.filter(program=program, effective_from__lte=on).order_by("-effective_from").first()
+    if row is None:  # a date before the program's first settings: judge it by the first ones
+        row = ProgramSettings.objects.filter(program=program).order_by("effective_from").first()
+    return row

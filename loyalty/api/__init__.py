@@ -1,0 +1,1 @@
+"""The integration API's shared machinery: token authentication, scoping permissions, the error handler."""

@@ -1,0 +1,3 @@
+"""Bills endpoints (API.md "Bills")."""
+
+urlpatterns: list = []
