@@ -1,3 +1,10 @@
 """Bills endpoints (API.md "Bills")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("bills/", views.BillsView.as_view(), name="api-bills"),
+    path("bills/<str:hotel>/<str:number>/refund/", views.BillRefundView.as_view(), name="api-bill-refund"),
+]

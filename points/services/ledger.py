@@ -193,7 +193,74 @@ def _debit(
 # --- Public services -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Award:
+    """What one bill earns (NE7): base and bonus points, pending until ``posts_on``, valid through ``expires_on``."""
+
+    member: Member
+    bill: object
+    points: int
+    bonus_points: int
+    used_on: dt.date
+    posts_on: dt.date
+    expires_on: dt.date
+    reason: str = ""
+
+
 @transaction.atomic
+def points_earn_many(*, awards: Sequence[Award]) -> list[LedgerEntry]:
+    """Award many bills at once (bulk inserts, one lock pass): pending points (NE7), base points qualify (ST2),
+    bonus points do not (OE6). Each bill is awarded once (a unique constraint on bill and kind)."""
+    for award in awards:
+        _ensure_open(award.member)
+    balances = balances_lock(member_ids=[a.member.pk for a in awards])
+    entries: list[LedgerEntry] = []
+    lots: list[tuple[LedgerEntry, Award, int]] = []
+    for award in awards:
+        for kind, amount, qualifying in (
+            (EntryKind.EARN, award.points, award.points),
+            (EntryKind.BONUS, award.bonus_points, 0),
+        ):
+            if amount > 0:
+                entry = LedgerEntry(
+                    member=award.member,
+                    kind=kind,
+                    points=0,
+                    pending=amount,
+                    used_on=award.used_on,
+                    effective_on=award.used_on,
+                    bill=award.bill,
+                    qualifying_points=qualifying,
+                    reason=award.reason,
+                )
+                entries.append(entry)
+                lots.append((entry, award, amount))
+    LedgerEntry.objects.bulk_create(entries)
+    PointLot.objects.bulk_create(
+        [
+            PointLot(
+                member=award.member,
+                entry=entry,
+                state=PointLot.State.PENDING,
+                points=amount,
+                remaining=amount,
+                used_on=award.used_on,
+                posts_on=award.posts_on,
+                expires_on=award.expires_on,
+            )
+            for entry, award, amount in lots
+        ]
+    )
+    changed = {}
+    for entry in entries:
+        balance = balances[entry.member_id]
+        balance.pending += entry.pending
+        changed[balance.pk] = balance
+    if changed:
+        MemberBalance.objects.bulk_update(list(changed.values()), ["pending"])
+    return entries
+
+
 def points_earn(
     *,
     member: Member,
@@ -205,27 +272,9 @@ def points_earn(
     expires_on: dt.date,
     reason: str = "",
 ) -> list[LedgerEntry]:
-    """Award a bill's base and bonus points as pending (NE7) until ``posts_on``; base points qualify (ST2, OE6)."""
-    _ensure_open(member)
-    balance = balance_lock(member=member)
-    entries = []
-    for kind, amount, qualifying in ((EntryKind.EARN, points, points), (EntryKind.BONUS, bonus_points, 0)):
-        if amount > 0:
-            entries.append(
-                _credit(
-                    balance,
-                    member=member,
-                    kind=kind,
-                    lots=[LotSpec(amount, used_on, expires_on)],
-                    posted=False,
-                    effective_on=used_on,
-                    posts_on=posts_on,
-                    bill=bill,
-                    qualifying_points=qualifying,
-                    reason=reason,
-                )
-            )
-    return entries
+    """Award one bill's base and bonus points as pending (NE7) until ``posts_on``."""
+    award = Award(member, bill, points, bonus_points, used_on, posts_on, expires_on, reason)
+    return points_earn_many(awards=[award])
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ class HotelFactory(factory.django.DjangoModelFactory):
 class OutletFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Outlet
+        skip_postgeneration_save = True
 
     hotel = factory.SubFactory(HotelFactory)
     code = factory.Sequence(lambda n: f"O{n:03d}")
@@ -58,8 +59,16 @@ def make_member(program_code: str = "new-otani", *, enrolled_on: dt.date = dt.da
     return member_enroll(program=program(program_code), enrolled_on=enrolled_on, **kwargs)
 
 
-def make_bill(member, *, hotel: Hotel | None = None, paid_on: dt.date = dt.date(2024, 6, 15), amount: int = 10000,
-              points: int = 500, number: str | None = None, **kwargs) -> Bill:
+def make_bill(
+    member,
+    *,
+    hotel: Hotel | None = None,
+    paid_on: dt.date = dt.date(2024, 6, 15),
+    amount: int = 10000,
+    points: int = 500,
+    number: str | None = None,
+    **kwargs,
+) -> Bill:
     """A bare recorded bill (no rulebook run): for ledger tests that need a cause for an earn entry."""
     from loyalty.rulebooks.validity import valid_through
 

@@ -1,0 +1,62 @@
+"""Bills endpoints (API.md "Bills"): thin interfaces over points.services.bills."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import Bill
+from ..selectors import points_summary
+from ..services.bills import HotelOutOfScope, bill_record, bill_refund
+from .serializers import BillResultSerializer, BillSerializer, RefundResultSerializer, RefundSerializer
+
+ERROR = OpenApiResponse(description='`{"code": "...", "detail": "...", "fields": {...}}`: nothing was stored.')
+
+
+class BillsView(APIView):
+    @extend_schema(
+        operation_id="bills_report",
+        summary="Report a settled billing",
+        request=BillSerializer,
+        responses={201: BillResultSerializer, 200: BillResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
+        description="First receipt answers 201; the same billing again answers 200 with the same body and awards "
+        "nothing more; the same number with other content answers 409.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = BillSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = request.auth
+        outcome = bill_record(
+            payload=serializer.validated_data, source=Bill.Source.API, scope_hotel=token.hotel,
+            scope_program=token.program,
+        )
+        return Response(outcome.body, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
+
+
+class BillRefundView(APIView):
+    @extend_schema(
+        operation_id="bills_refund",
+        summary="Refund a billing, in part or whole (R1)",
+        request=RefundSerializer,
+        responses={200: RefundResultSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left. The points of the '
+        "refunded part are retracted; the balance may go negative (R1, EX5).",
+    )
+    def post(self, request: Request, hotel: str, number: str) -> Response:
+        token = request.auth
+        bill = Bill.objects.select_related("hotel__program", "member").filter(hotel__code=hotel, number=number).first()
+        if bill is None or (token.program_id and bill.hotel.program_id != token.program_id):
+            raise NotFound(f"no bill {number} of hotel {hotel}")
+        if token.hotel_id and bill.hotel_id != token.hotel_id:
+            raise HotelOutOfScope(f"this token refunds bills of {token.hotel.code} only")
+        serializer = RefundSerializer(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        refund = bill_refund(bill=bill, amount=serializer.validated_data.get("amount"), on=today)
+        balance = points_summary(member=bill.member, on=today).balance
+        return Response({"points_retracted": refund.points_retracted, "balance": balance})

@@ -1,0 +1,28 @@
+"""``post_points --as-of DATE [--program CODE]``: J1, post pending points whose posting date has come (NE7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from members.models import Program
+from points.services.jobs import post_points
+
+
+class Command(BaseCommand):
+    help = "Post pending points whose posting date is on or before --as-of (J1)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", required=True, type=dt.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--program", help="one-harmony or new-otani (default: both)")
+
+    def handle(self, *args, as_of: dt.date, program: str | None, **options):
+        chosen = None
+        if program:
+            chosen = Program.objects.filter(code=program).first()
+            if chosen is None:
+                raise CommandError(f"unknown program {program!r}")
+        counts = post_points(as_of=as_of, program=chosen)
+        parts = [f"{code}: {c['entries']} entries, {c['lots']} lots" for code, c in counts.items()]
+        self.stdout.write(f"post_points as of {as_of}: " + "; ".join(parts))

@@ -1,0 +1,557 @@
+"""Bills in, points out: record settled billings, judge them by their program's rulebook, award the points (NE7)
+and take them back on refund (R1).
+
+One core, ``bills_record``, records a batch: the API sends batches of one, ``import_bills`` batches of hundreds.
+For each bill it resolves the hotel and the member (any card ever held, M2), refuses what cannot be taken
+(validation problems of the rulebook, a closed membership, a hotel out of the caller's scope), answers a resend of
+the same content with the stored answer and another content under the same number with a conflict (409); then,
+for the bills that are new, it writes the bill as received, its units and exclusions, the member's room nights
+(SH1) and the pending points, with bulk inserts and one lock pass over the members' balance rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from loyalty import rulebooks as rb
+from loyalty.rulebooks.validity import valid_through
+from members.exceptions import MemberNotFound
+from members.models import Member, Program, Tier
+from members.selectors import member_by_card, settings_on, status_on
+
+from ..exceptions import BillConflict, InvalidBill, MembershipClosed, NothingToRefund, PointsError
+from ..models import (
+    Bill,
+    BillCharge,
+    BillCheck,
+    BillExclusion,
+    BillPayment,
+    BillRefund,
+    BillRoom,
+    BillUnit,
+    Hotel,
+    Outlet,
+    OutletDesignation,
+    StayNight,
+)
+from . import ledger
+
+
+class HotelOutOfScope(PointsError):
+    """This token may only report bills of its own hotel."""
+
+    code = "forbidden_hotel"
+    status = 403
+
+
+class UnknownHotel(InvalidBill):
+    code = "unknown_hotel"
+
+
+class UnknownMember(InvalidBill):
+    code = "unknown_member"
+
+
+@dataclass
+class BillOutcome:
+    """What became of one reported bill: ``created`` (201), a resend (200), or ``error`` (nothing stored)."""
+
+    payload: dict
+    bill: Bill | None = None
+    created: bool = False
+    body: dict | None = None
+    error: PointsError | None = None
+
+
+def fingerprint(payload: dict) -> str:
+    """The canonical hash of a bill's content: key order and spacing do not matter."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def to_rulebook_bill(data: dict) -> rb.Bill:
+    """The validated payload (API.md shape) as the rulebook's plain data."""
+
+    def charge(c: dict) -> rb.Charge:
+        return rb.Charge(
+            date=_date(c.get("date") or data["paid_on"]),
+            category=c["category"],
+            amount=c["amount"],
+            tax_service=c.get("tax_service", 0),
+            room=c.get("room"),
+        )
+
+    return rb.Bill(
+        kind=data["kind"],
+        number=data["number"],
+        paid_on=_date(data["paid_on"]),
+        reservation_channel=data.get("reservation_channel"),
+        card_presented=data.get("card_presented", True),
+        paid_by_member=data.get("paid_by_member", True),
+        settlement=data.get("settlement", "on_the_spot"),
+        with_banquet=data.get("with_banquet", False),
+        wedding=data.get("wedding", False),
+        other_hotel_program=data.get("other_hotel_program", False),
+        payments=tuple(rb.Payment(p["method"], p["amount"]) for p in data.get("payments", ())),
+        rooms=tuple(
+            rb.Room(r["room"], r.get("member_room", False), r.get("for_points", False), tuple(r.get("members", ())))
+            for r in data.get("rooms", ())
+        ),
+        charges=tuple(charge(c) for c in data.get("charges", ())),
+        room_charged_checks=tuple(
+            rb.Check(
+                outlet=k["outlet"],
+                number=k["number"],
+                date=_date(k["date"]),
+                charges=tuple(charge({**c, "date": c.get("date") or k["date"]}) for c in k.get("charges", ())),
+            )
+            for k in data.get("room_charged_checks", ())
+        ),
+        outlet=data.get("outlet"),
+    )
+
+
+class _Lookups:
+    """Per-batch caches: hotels, their outlets and designations, settings in force (PT1)."""
+
+    def __init__(self):
+        self.hotels: dict[str, Hotel | None] = {}
+        self.outlets: dict[int, dict[str, Outlet]] = {}
+        self.designations: dict[int, list[OutletDesignation]] = {}
+        self.settings: dict[tuple[int, dt.date], object] = {}
+
+    def hotel(self, code: str) -> Hotel | None:
+        if code not in self.hotels:
+            self.hotels[code] = Hotel.objects.select_related("program").filter(code=code).first()
+        return self.hotels[code]
+
+    def outlets_of(self, hotel: Hotel) -> dict[str, Outlet]:
+        if hotel.pk not in self.outlets:
+            self.outlets[hotel.pk] = {o.code: o for o in hotel.outlets.all()}
+            self.designations[hotel.pk] = list(
+                OutletDesignation.objects.filter(outlet__hotel=hotel).order_by("effective_from")
+            )
+        return self.outlets[hotel.pk]
+
+    def designated_on(self, hotel: Hotel, on: dt.date) -> frozenset[str]:
+        """NE2: the outlets designated on the date of use (the latest designation row on or before it)."""
+        outlets = self.outlets_of(hotel)
+        by_id = {o.pk: o.code for o in outlets.values()}
+        state: dict[str, bool] = {}
+        for row in self.designations[hotel.pk]:
+            if row.effective_from <= on:
+                state[by_id[row.outlet_id]] = row.designated
+        return frozenset(code for code, designated in state.items() if designated)
+
+    def settings_on(self, program: Program, on: dt.date):
+        key = (program.pk, on)
+        if key not in self.settings:
+            self.settings[key] = settings_on(program=program, on=on)
+        return self.settings[key]
+
+
+def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: _Lookups) -> tuple[rb.Context, object, str]:
+    program = hotel.program
+    settings = lookups.settings_on(program, paid_on)
+    tier = Tier.MEMBER
+    if program.is_one_harmony:
+        period = status_on(member=member, on=paid_on)  # OE6: the status in force on the date of use
+        tier = period.tier if period else Tier.MEMBER
+    rates = rb.Rates(
+        stay_points=settings.stay_points,
+        stay_per_yen=settings.stay_per_yen,
+        dining_points=settings.dining_points,
+        dining_per_yen=settings.dining_per_yen,
+        minimum_payment=settings.minimum_payment,
+        loyal_bonus_percent=settings.loyal_bonus_percent,
+        exclusive_bonus_percent=settings.exclusive_bonus_percent,
+        excluded_categories=frozenset(settings.excluded_categories or ()),
+        max_rooms=settings.max_rooms,
+        posting_days=settings.posting_delay_days,
+    )
+    context = rb.Context(
+        program=program.code,
+        hotel=rb.HotelInfo(
+            code=hotel.code,
+            country=hotel.country,
+            affiliation=hotel.affiliation,
+            brand=hotel.brand,
+            accepts_jal_coupons=hotel.accepts_jal_coupons,
+            travel_agency_stays_earn=hotel.travel_agency_stays_earn,
+        ),
+        rates=rates,
+        designated_outlets=lookups.designated_on(hotel, paid_on),
+        known_outlets=frozenset(lookups.outlets_of(hotel)),
+        member_since=member.member_since,
+        status=tier,
+    )
+    return context, settings, tier
+
+
+def _response(payload: dict, calc: rb.Calculation, posts_on: dt.date) -> dict:
+    """The answer of API.md "Bills" (201 the first time, 200 with the same body on a resend)."""
+    return {
+        "hotel": payload["hotel"],
+        "number": payload["number"],
+        "member": payload["member"],
+        "points": calc.points,
+        "bonus_points": calc.bonus_points,
+        "posts_on": posts_on.isoformat(),
+        "nights": len(calc.nights),
+        "units": [
+            {
+                "label": u.label,
+                "kind": u.kind,
+                "date": u.date.isoformat(),
+                "eligible_amount": u.eligible_amount,
+                "points": u.points,
+                "bonus_points": u.bonus_points,
+            }
+            for u in calc.units
+        ],
+        "exclusions": [
+            {"rule": e.rule, "amount": e.amount, "detail": e.detail, **({"unit": e.unit} if e.unit else {})}
+            for e in calc.exclusions
+        ],
+    }
+
+
+@dataclass
+class _Prepared:
+    outcome: BillOutcome
+    hotel: Hotel
+    member: Member
+    calc: rb.Calculation
+    fingerprint: str
+    posts_on: dt.date
+    expires_on: dt.date
+    tier: str
+    rb_bill: rb.Bill
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+
+
+def _prepare(
+    payload: dict,
+    *,
+    scope_hotel: Hotel | None,
+    scope_program: Program | None,
+    lookups: _Lookups,
+    existing: dict[tuple[str, str], tuple[str, dict]],
+) -> _Prepared | BillOutcome:
+    """Judge one payload without writing: resolve, check scope, detect resends and conflicts, run the rulebook."""
+    outcome = BillOutcome(payload=payload)
+    hotel = lookups.hotel(payload["hotel"])
+    if hotel is None:
+        raise UnknownHotel(f"unknown hotel {payload['hotel']!r}", hotel=["unknown hotel code"])
+    if scope_hotel is not None and hotel.pk != scope_hotel.pk:
+        raise HotelOutOfScope(f"this token reports bills of {scope_hotel.code} only", hotel=["not your hotel"])
+    if scope_program is not None and hotel.program_id != scope_program.pk:
+        raise HotelOutOfScope(f"hotel {hotel.code} is not a {scope_program.name} hotel", hotel=["not your program"])
+    print_ = fingerprint(payload)
+    seen = existing.get((hotel.code, payload["number"]))
+    if seen is not None:
+        if seen[0] == print_:
+            outcome.body = seen[1]  # a resend: the same answer, nothing more awarded
+            return outcome
+        raise BillConflict(
+            f"bill {payload['number']} of {hotel.code} was already received with other content",
+            number=["already received with other content"],
+        )
+    try:
+        member = member_by_card(number=payload["member"], program=hotel.program)
+    except MemberNotFound as exc:
+        raise UnknownMember(
+            f"no {hotel.program.name} member holds card {payload['member']!r}", member=["unknown card number"]
+        ) from exc
+    if member.closed_on is not None:
+        raise MembershipClosed(f"membership {member.number} is closed (M9): it earns no points")
+    rb_bill = to_rulebook_bill(payload)
+    context, settings, tier = _context(hotel=hotel, member=member, paid_on=rb_bill.paid_on, lookups=lookups)
+    problems = rb.validate(rb_bill, context)
+    if problems:
+        first = problems[0]
+        fields: dict[str, list[str]] = {}
+        for p in problems:
+            fields.setdefault(p.field, []).append(p.detail)
+        error = InvalidBill("; ".join(f"{p.field}: {p.detail}" for p in problems), **fields)
+        error.code = first.code
+        raise error
+    calc = rb.calculate(rb_bill, context)
+    posts_on = rb_bill.paid_on + dt.timedelta(days=settings.posting_delay_days)  # NE7
+    expires_on = valid_through(hotel.program.code, rb_bill.paid_on)  # EX1/EX2 from the date of use (EX3)
+    outcome.body = _response(payload, calc, posts_on)
+    return _Prepared(
+        outcome, hotel, member, calc, print_, posts_on, expires_on, tier, rb_bill, outlets=lookups.outlets_of(hotel)
+    )
+
+
+def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
+    """Write the new bills of a batch: bills, their parts, nights (SH1) and pending points (NE7)."""
+    bills = []
+    for p in prepared:
+        payload, calc, b = p.outcome.payload, p.calc, p.rb_bill
+        stay_dates = sorted({c.date for c in b.charges if c.category in ("room", "package")})
+        outlet = p.outlets.get(payload.get("outlet") or "")
+        bills.append(
+            Bill(
+                hotel=p.hotel,
+                number=payload["number"],
+                member=p.member,
+                card_number=payload["member"],
+                kind=b.kind,
+                outlet=outlet,
+                paid_on=b.paid_on,
+                reservation_channel=b.reservation_channel or "",
+                settlement=b.settlement,
+                card_presented=b.card_presented,
+                paid_by_member=b.paid_by_member,
+                with_banquet=b.with_banquet,
+                wedding=b.wedding,
+                other_hotel_program=b.other_hotel_program,
+                total_amount=sum(x.amount for x in b.payments),
+                eligible_amount=sum(u.eligible_amount for u in calc.units),
+                points=calc.points,
+                bonus_points=calc.bonus_points,
+                nights=len(calc.nights),
+                arrival_on=stay_dates[0] if stay_dates else None,
+                departure_on=stay_dates[-1] + dt.timedelta(days=1) if stay_dates else None,
+                posts_on=p.posts_on,
+                expires_on=p.expires_on,
+                status_on_use=p.tier,
+                payload=payload,
+                fingerprint=p.fingerprint,
+                response=p.outcome.body,
+                source=source,
+            )
+        )
+    Bill.objects.bulk_create(bills)
+    rooms, checks, charges, payments, units, exclusions, nights = [], [], [], [], [], [], []
+    check_charges: list[tuple[BillCheck, rb.Charge]] = []
+    for p, bill in zip(prepared, bills, strict=True):
+        p.outcome.bill = bill
+        p.outcome.created = True
+        b, calc = p.rb_bill, p.calc
+        outlets = p.outlets
+        rooms += [
+            BillRoom(
+                bill=bill, room=r.room, member_room=r.member_room, for_points=r.for_points, members=list(r.members)
+            )
+            for r in b.rooms
+        ]
+        for k in b.room_charged_checks:
+            check = BillCheck(bill=bill, outlet=outlets[k.outlet], number=k.number, date=k.date)
+            checks.append(check)
+            check_charges += [(check, c) for c in k.charges]
+        charges += [
+            BillCharge(
+                bill=bill,
+                date=c.date,
+                room=c.room or "",
+                category=c.category,
+                amount=c.amount,
+                tax_service=c.tax_service,
+            )
+            for c in b.charges
+        ]
+        payments += [BillPayment(bill=bill, method=x.method, amount=x.amount) for x in b.payments]
+        units += [
+            BillUnit(
+                bill=bill,
+                position=i,
+                label=u.label,
+                kind=u.kind,
+                date=u.date,
+                eligible_amount=u.eligible_amount,
+                points=u.points,
+                bonus_points=u.bonus_points,
+            )
+            for i, u in enumerate(calc.units)
+        ]
+        exclusions += [
+            BillExclusion(bill=bill, position=i, rule=e.rule, amount=e.amount, detail=e.detail[:300], unit=e.unit or "")
+            for i, e in enumerate(calc.exclusions)
+        ]
+        nights += [StayNight(member=p.member, night_of=night, bill=bill, hotel=p.hotel) for night in calc.nights]
+    BillRoom.objects.bulk_create(rooms)
+    BillCheck.objects.bulk_create(checks)
+    BillCharge.objects.bulk_create(
+        charges
+        + [
+            BillCharge(
+                bill=check.bill,
+                room_check=check,
+                date=c.date,
+                category=c.category,
+                amount=c.amount,
+                tax_service=c.tax_service,
+            )
+            for check, c in check_charges
+        ]
+    )
+    BillPayment.objects.bulk_create(payments)
+    BillUnit.objects.bulk_create(units)
+    BillExclusion.objects.bulk_create(exclusions)
+    StayNight.objects.bulk_create(nights, ignore_conflicts=True)  # SH1: one night per date
+    ledger.points_earn_many(
+        awards=[
+            ledger.Award(
+                p.member,
+                bill,
+                p.calc.points,
+                p.calc.bonus_points,
+                bill.paid_on,
+                p.posts_on,
+                p.expires_on,
+                reason=p.hotel.program.code,
+            )
+            for p, bill in zip(prepared, bills, strict=True)
+            if p.calc.points or p.calc.bonus_points
+        ]
+    )
+
+
+def bills_record(
+    *,
+    payloads: Sequence[dict],
+    source: str = Bill.Source.API,
+    scope_hotel: Hotel | None = None,
+    scope_program: Program | None = None,
+) -> list[BillOutcome]:
+    """Record a batch of validated bill payloads (API.md shape); one outcome per payload, in order.
+
+    A payload that cannot be taken gets an ``error`` and writes nothing; the others are written together in one
+    transaction. If that transaction meets a concurrent writer of the same bill number, the batch is retried one
+    bill at a time, so each still gets its exact answer (201, 200 or 409).
+    """
+    lookups = _Lookups()
+    keys = {(p["hotel"], p["number"]) for p in payloads}
+    existing = {
+        (code, number): (print_, body)
+        for code, number, print_, body in Bill.objects.filter(
+            hotel__code__in={k[0] for k in keys}, number__in={k[1] for k in keys}
+        ).values_list("hotel__code", "number", "fingerprint", "response")
+        if (code, number) in keys
+    }
+    outcomes: list[BillOutcome] = []
+    fresh: list[_Prepared] = []
+    for payload in payloads:
+        try:
+            prepared = _prepare(
+                payload, scope_hotel=scope_hotel, scope_program=scope_program, lookups=lookups, existing=existing
+            )
+        except PointsError as error:
+            outcomes.append(BillOutcome(payload=payload, error=error))
+            continue
+        if isinstance(prepared, BillOutcome):
+            outcomes.append(prepared)
+            continue
+        outcomes.append(prepared.outcome)
+        fresh.append(prepared)
+        # A second copy in the same batch is a resend (or a conflict) of this one.
+        existing[(prepared.hotel.code, payload["number"])] = (prepared.fingerprint, prepared.outcome.body)
+    if not fresh:
+        return outcomes
+    try:
+        with transaction.atomic():
+            _write(fresh, source=source)
+    except IntegrityError:
+        if len(payloads) == 1:
+            # A concurrent request recorded the same bill first: answer as a resend or a conflict.
+            return bills_record(payloads=payloads, source=source, scope_hotel=scope_hotel, scope_program=scope_program)
+        return [
+            bills_record(payloads=[o.payload], source=source, scope_hotel=scope_hotel, scope_program=scope_program)[0]
+            for o in outcomes
+        ]
+    except MembershipClosed as error:
+        for p in fresh:
+            p.outcome.error, p.outcome.created, p.outcome.bill = error, False, None
+    return outcomes
+
+
+def bill_record(
+    *,
+    payload: dict,
+    source: str = Bill.Source.API,
+    scope_hotel: Hotel | None = None,
+    scope_program: Program | None = None,
+) -> BillOutcome:
+    """Record one bill (the API's POST /api/v1/bills/). Raises the error of a bill that cannot be taken."""
+    outcome = bills_record(payloads=[payload], source=source, scope_hotel=scope_hotel, scope_program=scope_program)[0]
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome
+
+
+# --- Refunds (R1) ----------------------------------------------------------------------------------------------
+
+
+def _points_after_refund(bill: Bill, refunded: int) -> tuple[int, int]:
+    """R1: the bill's base and bonus points once ``refunded`` yen are taken off, recalculated per unit.
+
+    The refund is taken off the earning units from the last one back (the latest night or check first), each unit
+    down to zero before the one before it; each unit's points are recomputed from what is left of its eligible
+    amount, and its bonus from its points at the bill's bonus percentage (OE6).
+    """
+    units = list(bill.units.order_by("position"))
+    settings = settings_on(program=bill.hotel.program, on=bill.paid_on)
+    per_kind = {
+        True: (settings.dining_points, settings.dining_per_yen),
+        False: (settings.stay_points, settings.stay_per_yen),
+    }
+    percent = {"loyal": settings.loyal_bonus_percent, "exclusive": settings.exclusive_bonus_percent}.get(
+        bill.status_on_use, 0
+    )
+    left = refunded
+    base = bonus = 0
+    for unit in reversed(units):
+        eligible = unit.eligible_amount if unit.points else 0
+        take = min(left, eligible)
+        left -= take
+        points_each, per_yen = per_kind[unit.kind in ("dining", "check")]
+        points = rb.points_for(eligible - take, points=points_each, per_yen=per_yen) if unit.points else 0
+        points = min(points, unit.points)
+        base += points
+        bonus += min(points * percent // 100, unit.bonus_points)
+    return base, bonus
+
+
+@transaction.atomic
+def bill_refund(*, bill: Bill, amount: int | None = None, on: dt.date, created_by=None) -> BillRefund:
+    """R1: a paid amount refunded (or not paid): retract the points of the refunded part. If they were already
+    spent, the balance goes negative (EX5) and the office charges the member for it."""
+    bill = Bill.objects.select_for_update().select_related("hotel__program", "member").get(pk=bill.pk)
+    refundable = bill.total_amount - bill.refunded_amount
+    if amount is None:
+        amount = refundable
+    if amount <= 0:
+        raise NothingToRefund(
+            "the bill has nothing left to refund" if refundable == 0 else "amount must be positive",
+            amount=["must be a positive number of yen"],
+        )
+    if amount > refundable:
+        raise NothingToRefund(f"only JPY {refundable:,} of this bill is left to refund", amount=["more than is left"])
+    already = sum(r.points_retracted for r in bill.refunds.all())
+    awarded = bill.points + bill.bonus_points
+    if amount == refundable:
+        base_after, bonus_after = 0, 0
+    else:
+        base_after, bonus_after = _points_after_refund(bill, bill.refunded_amount + amount)
+    retract_total = max(0, awarded - already - (base_after + bonus_after))
+    retracted_base = max(0, min(retract_total, (bill.points - base_after) - min(already, bill.points)))
+    retracted_bonus = retract_total - retracted_base
+    refund = BillRefund.objects.create(bill=bill, amount=amount, points_retracted=retract_total, created_by=created_by)
+    bill.refunded_amount += amount
+    bill.save(update_fields=["refunded_amount"])
+    ledger.points_retract(
+        member=bill.member, bill=bill, refund=refund, points=retracted_base, bonus_points=retracted_bonus, on=on
+    )
+    return refund

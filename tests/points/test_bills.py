@@ -1,0 +1,228 @@
+"""Bills in, points out (NE6, NE7, R1, EX5, SH1): the bill service, the posting job (J1) and the file import."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+
+from points.exceptions import BillConflict, InvalidBill, MembershipClosed
+from points.models import Bill, BillExclusion, EntryKind, JobRun, LedgerEntry, MemberBalance, StayNight
+from points.services import ledger
+from points.services.bills import bill_record, bill_refund
+from points.services.jobs import post_points
+from tests.factories import HotelFactory, OutletFactory, make_member
+
+D = dt.date
+
+EXAMPLE = {
+    "hotel": "NOT",
+    "number": "F-1001",
+    "member": None,
+    "kind": "stay",
+    "paid_on": "2025-03-03",
+    "reservation_channel": "official_website",
+    "card_presented": True,
+    "paid_by_member": True,
+    "settlement": "on_the_spot",
+    "with_banquet": False,
+    "wedding": False,
+    "other_hotel_program": False,
+    "payments": [{"method": "credit_card", "amount": 80500}],
+    "rooms": [{"room": "1203", "member_room": True, "for_points": True, "members": []}],
+    "charges": [
+        {"date": "2025-03-01", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500},
+        {"date": "2025-03-02", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500},
+        {"date": "2025-03-02", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300},
+    ],
+    "room_charged_checks": [
+        {
+            "outlet": "SATSUKI",
+            "number": "C-77",
+            "date": "2025-03-01",
+            "charges": [{"category": "food_beverage", "amount": 8000, "tax_service": 1200}],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def world(db):
+    hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
+    OutletFactory(hotel=hotel, code="SATSUKI", name="Satsuki")
+    member = make_member("new-otani", enrolled_on=D(2020, 1, 1))
+    payload = copy.deepcopy(EXAMPLE)
+    payload["member"] = member.number
+    return hotel, member, payload
+
+
+def test_ne6_the_contract_example_earns_3910_points(world):
+    # Given the API.md example folio: two nights of 34,500, a mini bar, a room-charged Satsuki check
+    hotel, member, payload = world
+    # When it is reported
+    outcome = bill_record(payload=payload)
+    # Then each night and the check are units of their own and the mini bar is excluded (NX3)
+    body = outcome.body
+    assert outcome.created
+    assert (body["points"], body["bonus_points"], body["posts_on"]) == (3910, 0, "2025-03-13")
+    assert [(u["label"], u["eligible_amount"], u["points"]) for u in body["units"]][:2] == [
+        ("2025-03-01 room 1203", 34500, 1725),
+        ("2025-03-02 room 1203", 34500, 1725),
+    ]
+    assert body["units"][2]["points"] == 460
+    assert [(e["rule"], e["amount"]) for e in body["exclusions"]] == [("NX3", 2300)]
+    # And the points are pending (NE7), with the bill's nights recorded (SH1)
+    balance = MemberBalance.objects.get(member=member)
+    assert (balance.posted, balance.pending) == (0, 3910)
+    assert StayNight.objects.filter(member=member).count() == 2
+    assert BillExclusion.objects.get(bill=outcome.bill).rule == "NX3"
+
+
+def test_same_bill_again_answers_the_same_body_and_awards_nothing_more(world):
+    hotel, member, payload = world
+    first = bill_record(payload=payload)
+    # Key order and defaults do not make another content
+    again = bill_record(payload=json.loads(json.dumps(payload, sort_keys=True)))
+    assert not again.created and again.body == first.body
+    assert LedgerEntry.objects.filter(member=member, kind=EntryKind.EARN).count() == 1
+    assert MemberBalance.objects.get(member=member).pending == 3910
+
+
+def test_same_number_other_content_is_a_conflict_and_stores_nothing(world):
+    hotel, member, payload = world
+    bill_record(payload=payload)
+    changed = copy.deepcopy(payload)
+    changed["payments"][0]["amount"] += 1
+    changed["charges"][2]["amount"] += 1
+    with pytest.raises(BillConflict) as err:
+        bill_record(payload=changed)
+    assert err.value.status == 409
+    assert Bill.objects.count() == 1
+
+
+def test_invalid_bill_names_the_problem_and_stores_nothing(world):
+    hotel, member, payload = world
+    payload["payments"][0]["amount"] = 1  # charges do not add up to the payments
+    with pytest.raises(InvalidBill) as err:
+        bill_record(payload=payload)
+    assert err.value.code == "payments_mismatch"
+    assert Bill.objects.count() == 0 and LedgerEntry.objects.count() == 0
+
+
+def test_m9_a_closed_membership_earns_nothing(world):
+    hotel, member, payload = world
+    member.closed_on, member.closed_reason = D(2025, 1, 1), "withdrawn"
+    member.save()
+    with pytest.raises(MembershipClosed):
+        bill_record(payload=payload)
+    assert Bill.objects.count() == 0
+
+
+def test_m2_a_bill_reported_under_any_card_of_the_member_earns_for_that_member(oh):
+    # Given a former OCI member (One Harmony number 700123456) and a restaurant of Hotel Okura
+    hotel = HotelFactory(code="HOK", program=oh, brand="okura")
+    OutletFactory(hotel=hotel, code="YAMAZATO")
+    member = make_member("one-harmony", oci="123456", enrolled_on=D(2020, 1, 1))
+    # When the restaurant reports a check under the legacy OCI card
+    payload = {
+        "hotel": "HOK",
+        "number": "D-1",
+        "member": "123456",
+        "kind": "dining",
+        "paid_on": "2025-05-05",
+        "outlet": "YAMAZATO",
+        "payments": [{"method": "cash", "amount": 5000}],
+        "charges": [{"category": "food_beverage", "amount": 5000, "tax_service": 0}],
+    }
+    outcome = bill_record(payload=payload)
+    # Then the member earns, at One Harmony's dining rate (OE2: 10 per full JPY 1,000)
+    assert outcome.bill.member == member
+    assert outcome.body["points"] == 50
+
+
+def test_j1_ne7_post_points_posts_on_the_tenth_day_once(world):
+    hotel, member, payload = world
+    bill_record(payload=payload)
+    # The day before the posting date nothing posts
+    post_points(as_of=D(2025, 3, 12))
+    assert MemberBalance.objects.get(member=member).posted == 0
+    # On it, everything does; a second run for the same date changes nothing
+    post_points(as_of=D(2025, 3, 13))
+    post_points(as_of=D(2025, 3, 13))
+    balance = MemberBalance.objects.get(member=member)
+    assert (balance.posted, balance.pending) == (3910, 0)
+    assert LedgerEntry.objects.filter(member=member, kind=EntryKind.POST).count() == 1
+    run = JobRun.objects.get(job="post_points", program=member.program, as_of=D(2025, 3, 13))
+    assert run.state == "done" and run.attempts == 2
+
+
+def test_r1_partial_refund_retracts_the_points_of_the_refunded_part(world):
+    hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    # A refund of 5,000 comes off the last unit (the check of 9,200 -> 4,200: 460 -> 210 points)
+    refund = bill_refund(bill=outcome.bill, amount=5000, on=D(2025, 3, 5))
+    assert refund.points_retracted == 250
+    assert MemberBalance.objects.get(member=member).pending == 3660
+
+
+def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(world):
+    hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    post_points(as_of=D(2025, 3, 13))
+    ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=3000, on=D(2025, 4, 1))
+    refund = bill_refund(bill=outcome.bill, amount=None, on=D(2025, 4, 2))
+    assert refund.points_retracted == 3910
+    assert MemberBalance.objects.get(member=member).posted == -3000
+    # Later earnings pay the debt off first
+    second = copy.deepcopy(payload)
+    second["number"] = "F-2002"
+    second["paid_on"] = "2026-03-03"
+    bill_record(payload=second)
+    post_points(as_of=D(2026, 3, 13))
+    assert MemberBalance.objects.get(member=member).posted == 910
+    assert ledger.available_points(member=member, on=D(2026, 3, 14)) == 910
+
+
+def test_r1_refund_of_more_than_is_left_is_refused(world):
+    hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    bill_refund(bill=outcome.bill, amount=80000, on=D(2025, 3, 5))
+    from points.exceptions import NothingToRefund
+
+    with pytest.raises(NothingToRefund):
+        bill_refund(bill=outcome.bill, amount=501, on=D(2025, 3, 5))
+
+
+def test_import_bills_accepts_counts_duplicates_and_reports_bad_lines(world, tmp_path):
+    hotel, member, payload = world
+    second = copy.deepcopy(payload)
+    second["number"] = "F-1002"
+    conflict = copy.deepcopy(payload)
+    conflict["payments"][0]["amount"] = 1
+    lines = [
+        json.dumps(payload),
+        "{not json",
+        json.dumps(second),
+        json.dumps(payload),
+        json.dumps({"hotel": "NOT"}),
+        json.dumps(conflict),
+    ]
+    path = tmp_path / "bills.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_bills", str(path), "--no-progress", stdout=out)
+    text = out.getvalue()
+    assert "2 accepted, 1 duplicate, 3 rejected" in text
+    assert "line 2: rejected: malformed_json" in text
+    assert "line 5: rejected: invalid" in text and "number" in text
+    assert "line 6: rejected: bill_conflict" in text
+    assert Bill.objects.count() == 2
+    # Running the same file again accepts nothing new
+    out = StringIO()
+    call_command("import_bills", str(path), "--no-progress", stdout=out)
+    assert "0 accepted, 3 duplicate, 3 rejected" in out.getvalue()
