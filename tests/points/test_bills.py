@@ -61,7 +61,7 @@ def world(db):
 
 def test_ne6_the_contract_example_earns_3910_points(world):
     # Given the API.md example folio: two nights of 34,500, a mini bar, a room-charged Satsuki check
-    hotel, member, payload = world
+    _hotel, member, payload = world
     # When it is reported
     outcome = bill_record(payload=payload)
     # Then each night and the check are units of their own and the mini bar is excluded (NX3)
@@ -82,7 +82,7 @@ def test_ne6_the_contract_example_earns_3910_points(world):
 
 
 def test_same_bill_again_answers_the_same_body_and_awards_nothing_more(world):
-    hotel, member, payload = world
+    _hotel, member, payload = world
     first = bill_record(payload=payload)
     # Key order and defaults do not make another content
     again = bill_record(payload=json.loads(json.dumps(payload, sort_keys=True)))
@@ -92,7 +92,7 @@ def test_same_bill_again_answers_the_same_body_and_awards_nothing_more(world):
 
 
 def test_same_number_other_content_is_a_conflict_and_stores_nothing(world):
-    hotel, member, payload = world
+    _hotel, _member, payload = world
     bill_record(payload=payload)
     changed = copy.deepcopy(payload)
     changed["payments"][0]["amount"] += 1
@@ -104,7 +104,7 @@ def test_same_number_other_content_is_a_conflict_and_stores_nothing(world):
 
 
 def test_invalid_bill_names_the_problem_and_stores_nothing(world):
-    hotel, member, payload = world
+    _hotel, _member, payload = world
     payload["payments"][0]["amount"] = 1  # charges do not add up to the payments
     with pytest.raises(InvalidBill) as err:
         bill_record(payload=payload)
@@ -113,7 +113,7 @@ def test_invalid_bill_names_the_problem_and_stores_nothing(world):
 
 
 def test_m9_a_closed_membership_earns_nothing(world):
-    hotel, member, payload = world
+    _hotel, member, payload = world
     member.closed_on, member.closed_reason = D(2025, 1, 1), "withdrawn"
     member.save()
     with pytest.raises(MembershipClosed):
@@ -144,7 +144,7 @@ def test_m2_a_bill_reported_under_any_card_of_the_member_earns_for_that_member(o
 
 
 def test_j1_ne7_post_points_posts_on_the_tenth_day_once(world):
-    hotel, member, payload = world
+    _hotel, member, payload = world
     bill_record(payload=payload)
     # The day before the posting date nothing posts
     post_points(as_of=D(2025, 3, 12))
@@ -160,7 +160,7 @@ def test_j1_ne7_post_points_posts_on_the_tenth_day_once(world):
 
 
 def test_r1_partial_refund_retracts_the_points_of_the_refunded_part(world):
-    hotel, member, payload = world
+    _hotel, member, payload = world
     outcome = bill_record(payload=payload)
     # A refund of 5,000 comes off the last unit (the check of 9,200 -> 4,200: 460 -> 210 points)
     refund = bill_refund(bill=outcome.bill, amount=5000, on=D(2025, 3, 5))
@@ -169,7 +169,7 @@ def test_r1_partial_refund_retracts_the_points_of_the_refunded_part(world):
 
 
 def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(world):
-    hotel, member, payload = world
+    _hotel, member, payload = world
     outcome = bill_record(payload=payload)
     post_points(as_of=D(2025, 3, 13))
     ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=3000, on=D(2025, 4, 1))
@@ -187,7 +187,7 @@ def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(worl
 
 
 def test_r1_refund_of_more_than_is_left_is_refused(world):
-    hotel, member, payload = world
+    _hotel, _member, payload = world
     outcome = bill_record(payload=payload)
     bill_refund(bill=outcome.bill, amount=80000, on=D(2025, 3, 5))
     from points.exceptions import NothingToRefund
@@ -197,7 +197,7 @@ def test_r1_refund_of_more_than_is_left_is_refused(world):
 
 
 def test_import_bills_accepts_counts_duplicates_and_reports_bad_lines(world, tmp_path):
-    hotel, member, payload = world
+    _hotel, _member, payload = world
     second = copy.deepcopy(payload)
     second["number"] = "F-1002"
     conflict = copy.deepcopy(payload)
