@@ -13,24 +13,41 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from members.models import Program
 
 from ..exceptions import JobAlreadyRunning
-from ..models import EntryKind, JobRun, LedgerEntry, MemberBalance, PointLot
+from ..models import EntryKind, JobRun, LedgerEntry, LotConsumption, MemberBalance, PointLot
 from . import ledger
 
 
-def insert_select(model, columns: list[str], queryset: QuerySet) -> int:
-    """``INSERT INTO model (columns) SELECT ...`` from a ``values()`` queryset, skipping rows a unique constraint
-    refuses (ON CONFLICT DO NOTHING: PostgreSQL and SQLite). Set-based: one statement, no rows through Python."""
+def insert_select(model, columns: list[str], queryset: QuerySet, *, on_conflict: str = "DO NOTHING") -> int:
+    """``INSERT INTO model (columns) SELECT ...`` from a ``values()`` queryset; rows a unique constraint refuses
+    are skipped (``ON CONFLICT DO NOTHING``) or upserted (``on_conflict``). PostgreSQL and SQLite. Set-based: one
+    statement, no rows through Python. The queryset must have a WHERE clause (SQLite's upsert grammar)."""
     sql, params = queryset.query.sql_with_params()
     table = model._meta.db_table
     cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({cols}) {sql} ON CONFLICT DO NOTHING", params)
+        cursor.execute(f"INSERT INTO {table} ({cols}) {sql} ON CONFLICT {on_conflict}", params)
+        return cursor.rowcount
+
+
+def update_from(model, assignments: dict[str, str], queryset: QuerySet, *, key: str = "member_id") -> int:
+    """``UPDATE model SET col = <expr over x> FROM (<grouped queryset>) x WHERE model.key = x.key``: one statement
+    however many rows (PostgreSQL and SQLite 3.33+). ``assignments`` map a column to an SQL expression in which
+    ``x.<alias>`` names a column of the queryset and the bare column names the row's own value."""
+    sql, params = queryset.query.sql_with_params()
+    table = model._meta.db_table
+    column = model._meta.get_field(key.removesuffix("_id")).column if key.endswith("_id") else key
+    sets = ", ".join(f"{connection.ops.quote_name(col)} = {expr}" for col, expr in assignments.items())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM ({sql}) AS x WHERE {table}.{connection.ops.quote_name(column)} = x.{key}",
+            params,
+        )
         return cursor.rowcount
 
 
@@ -88,8 +105,20 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
         )
         entries = insert_select(
             LedgerEntry,
-            ["member", "kind", "points", "pending", "used_on", "effective_on", "created_at", "qualifying_points",
-             "reason", "lot", "bill", "job_run"],
+            [
+                "member",
+                "kind",
+                "points",
+                "pending",
+                "used_on",
+                "effective_on",
+                "created_at",
+                "qualifying_points",
+                "reason",
+                "lot",
+                "bill",
+                "job_run",
+            ],
             plain.filter(remaining__gt=0).values(
                 "member_id",
                 kind_=Value(EntryKind.POST),
@@ -105,10 +134,10 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
                 job_run_id=Value(run.pk),
             ),
         )
-        moved = plain.filter(member_id=OuterRef("member_id")).values("member_id").annotate(s=Sum("remaining"))
-        MemberBalance.objects.filter(member_id__in=plain.values("member_id")).update(
-            posted=F("posted") + Coalesce(Subquery(moved.values("s")), 0),
-            pending=F("pending") - Coalesce(Subquery(moved.values("s")), 0),
+        update_from(
+            MemberBalance,
+            {"posted": "posted + x.s", "pending": "pending - x.s"},
+            plain.values("member_id").annotate(s=Sum("remaining")).order_by(),
         )
         lots = plain.update(state=PointLot.State.POSTED)
         debtor_ids = list(due.filter(member_id__in=debtors).values_list("member_id", flat=True).distinct())
@@ -117,4 +146,114 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
         for member in Member.objects.filter(pk__in=debtor_ids).order_by("pk"):
             entries += len(ledger.lots_post(member=member, as_of=as_of, job_run=run))
         run.counts = {"lots": lots + len(debtor_ids), "entries": entries, "members_in_debt": len(debtor_ids)}
+    return run.counts
+
+
+def expire_points(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
+    """J2/J3 (EX1, EX2): expire the posted points whose validity ended before ``as_of``. Returns counts per program.
+
+    Every lapse is an ``expire`` entry tied to the job run (one per lot, unique: a lot expires once) with its lot
+    consumption; the balance rows drop by the lapsed points and the lots keep nothing. A debt (EX5) never lapses:
+    only lots with points left are touched.
+    """
+    programs = [program] if program else list(Program.objects.order_by("code"))
+    return {p.code: _expire_program(program=p, as_of=as_of) for p in programs}
+
+
+def _lapsed(program: Program, as_of: dt.date) -> QuerySet[PointLot]:
+    return PointLot.objects.filter(
+        member__program=program, state=PointLot.State.POSTED, remaining__gt=0, expires_on__lt=as_of
+    )
+
+
+def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
+    with job_run(job=JobRun.Job.EXPIRE, program=program, as_of=as_of) as run:
+        lapsed = _lapsed(program, as_of)
+        entries = insert_select(
+            LedgerEntry,
+            [
+                "member",
+                "kind",
+                "points",
+                "pending",
+                "used_on",
+                "effective_on",
+                "created_at",
+                "qualifying_points",
+                "reason",
+                "lot",
+                "job_run",
+            ],
+            lapsed.values(
+                "member_id",
+                kind_=Value(EntryKind.EXPIRE),
+                points_=-F("remaining"),
+                pending_=Value(0),
+                used_on_=F("used_on"),
+                effective_on_=Value(as_of),
+                created_at_=Now(),
+                qualifying_=Value(0),
+                reason_=Value("EX1" if program.is_one_harmony else "EX2"),
+                lot_id=F("id"),
+                job_run_id=Value(run.pk),
+            ),
+        )
+        expire_entry = LedgerEntry.objects.filter(lot=OuterRef("pk"), kind=EntryKind.EXPIRE).values("pk")
+        insert_select(
+            LotConsumption,
+            ["entry", "lot", "points"],
+            lapsed.values(entry_=Subquery(expire_entry), lot_=F("id"), points_=F("remaining")),
+        )
+        points = update_from(
+            MemberBalance,
+            {"posted": "posted - x.s"},
+            lapsed.values("member_id").annotate(s=Sum("remaining")).order_by(),
+        )
+        lots = lapsed.update(remaining=0)
+        run.counts = {"lots": lots, "entries": entries, "members": points}
+    return run.counts
+
+
+def qualify_status(*, year: int, program: Program | None = None) -> dict[str, dict[str, int]]:
+    """J4 (ST1, ST2): set each One Harmony member's status earned in ``year``, valid April 1 of ``year + 1`` to
+    March 31 of ``year + 2``. Qualifying points are the base points of uses in the year (bonus, transfers and
+    adjustments do not count unless the adjustment says so) plus legacy credits (ST3); nights are the room nights
+    of the year (SH1) plus credits. The thresholds are the settings in force on December 31 of the year (PT1).
+
+    Run again (January 15, then April 1 after late postings), a member's status for the year only ever rises.
+    """
+    programs = [program] if program else list(Program.objects.filter(code=Program.ONE_HARMONY))
+    return {p.code: _qualify_program(program=p, year=year) for p in programs}
+
+
+def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
+    from members.models import StatusPeriod
+    from members.selectors import settings_on
+
+    from ..selectors import qualification_queryset
+
+    settings = settings_on(program=program, on=dt.date(year, 12, 31))
+    with job_run(job=JobRun.Job.QUALIFY, program=program, as_of=dt.date(year, 12, 31)) as run:
+        qualified = qualification_queryset(program=program, year=year, settings=settings).exclude(tier="member")
+        rank = "CASE {t} WHEN 'exclusive' THEN 2 WHEN 'loyal' THEN 1 ELSE 0 END"
+        rows = insert_select(
+            StatusPeriod,
+            ["member", "tier", "valid_from", "valid_until", "qualification_year", "source", "job_run", "created_at"],
+            qualified.values(
+                member_=F("pk"),
+                tier_=F("tier"),
+                valid_from_=Value(dt.date(year + 1, 4, 1)),
+                valid_until_=Value(dt.date(year + 2, 3, 31)),
+                year_=Value(year),
+                source_=Value(StatusPeriod.Source.QUALIFICATION),
+                job_run_id=Value(run.pk),
+                created_at_=Now(),
+            ),
+            on_conflict=(
+                "(member_id, qualification_year, source) DO UPDATE SET tier = excluded.tier, "
+                f"job_run_id = excluded.job_run_id WHERE {rank.format(t='excluded.tier')} > "
+                f"{rank.format(t=StatusPeriod._meta.db_table + '.tier')}"
+            ),
+        )
+        run.counts = {"qualified": rows}
     return run.counts

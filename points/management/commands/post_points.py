@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from members.models import Program
 from points.services.jobs import post_points
+
+from ._jobs import program_option, summary
 
 
 class Command(BaseCommand):
@@ -18,11 +19,5 @@ class Command(BaseCommand):
         parser.add_argument("--program", help="one-harmony or new-otani (default: both)")
 
     def handle(self, *args, as_of: dt.date, program: str | None, **options):
-        chosen = None
-        if program:
-            chosen = Program.objects.filter(code=program).first()
-            if chosen is None:
-                raise CommandError(f"unknown program {program!r}")
-        counts = post_points(as_of=as_of, program=chosen)
-        parts = [f"{code}: {c['entries']} entries, {c['lots']} lots" for code, c in counts.items()]
-        self.stdout.write(f"post_points as of {as_of}: " + "; ".join(parts))
+        counts = post_points(as_of=as_of, program=program_option(program))
+        self.stdout.write(summary("post_points", f"as of {as_of}", counts))
