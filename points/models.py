@@ -583,3 +583,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ExpiryReminder(models.Model):
+    """One reminder per member and expiry date (EX6): points lapsing within the reminder window (Default 60 days)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="expiry_reminders")
+    expires_on = models.DateField(_("points valid through"))
+    points = models.PositiveIntegerField(_("points lapsing"))
+    job_run = models.ForeignKey(JobRun, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    emailed = models.BooleanField(_("emailed"), default=False, help_text=_("False: the member has no email."))
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        constraints = [models.UniqueConstraint(fields=["member", "expires_on"], name="reminder_once_per_expiry_date")]
+        indexes = [models.Index(fields=["sent_at"], name="reminder_unsent_idx", condition=Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.points} through {self.expires_on}"

@@ -1,0 +1,45 @@
+"""Celery tasks: thin interfaces over the job services. Beat calls them without arguments (the schedules live in
+the database, django-celery-beat); the as-of date is then the business date in Asia/Tokyo when the task runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from members.models import Program
+
+from .services import jobs
+
+
+def _as_of(value: str | None) -> dt.date:
+    return dt.date.fromisoformat(value) if value else timezone.localdate()
+
+
+def _program(code: str | None) -> Program | None:
+    return Program.objects.get(code=code) if code else None
+
+
+@shared_task(name="points.post_points")
+def post_points_task(as_of: str | None = None, program: str | None = None) -> dict:
+    """J1: daily."""
+    return jobs.post_points(as_of=_as_of(as_of), program=_program(program))
+
+
+@shared_task(name="points.expire_points")
+def expire_points_task(as_of: str | None = None, program: str | None = None) -> dict:
+    """J2 (One Harmony, February 1) and J3 (New Otani, October 1)."""
+    return jobs.expire_points(as_of=_as_of(as_of), program=_program(program))
+
+
+@shared_task(name="points.qualify_status")
+def qualify_status_task(year: int | None = None, program: str | None = "one-harmony") -> dict:
+    """J4: January 15 and April 1, for the year just closed."""
+    return jobs.qualify_status(year=year or timezone.localdate().year - 1, program=_program(program))
+
+
+@shared_task(name="points.send_expiry_reminders")
+def send_expiry_reminders_task(as_of: str | None = None, program: str | None = None) -> dict:
+    """EX6 reminders: daily."""
+    return jobs.expiry_reminders_send(as_of=_as_of(as_of), program=_program(program))
