@@ -12,3 +12,7 @@ urlpatterns = [
     path("api/v1/", include("loyalty.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# JSON 404/500 for /api/ paths (the contract's error body); Django's own pages elsewhere.
+handler404 = "loyalty.api.errors.api_not_found"
+handler500 = "loyalty.api.errors.api_server_error"

@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("points.api.urls")),
+    path("", include("members.api.urls")),
 ]

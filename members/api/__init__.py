@@ -1,0 +1,1 @@
+"""Members endpoints of the integration API (API.md "Members")."""

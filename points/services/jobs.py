@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -198,11 +198,13 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
                 job_run_id=Value(run.pk),
             ),
         )
-        expire_entry = LedgerEntry.objects.filter(lot=OuterRef("pk"), kind=EntryKind.EXPIRE).values("pk")
+        # Each lapse consumes its lot: the entries this run inserted whose lot still holds the points.
         insert_select(
             LotConsumption,
             ["entry", "lot", "points"],
-            lapsed.values(entry_=Subquery(expire_entry), lot_=F("id"), points_=F("remaining")),
+            LedgerEntry.objects.filter(job_run=run, kind=EntryKind.EXPIRE, lot__remaining__gt=0).values(
+                entry_=F("id"), lot_=F("lot_id"), points_=-F("points")
+            ),
         )
         points = update_from(
             MemberBalance,
@@ -230,7 +232,7 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
     from members.models import StatusPeriod
     from members.selectors import settings_on
 
-    from ..selectors import qualification_queryset
+    from ..qualification import qualification_queryset
 
     settings = settings_on(program=program, on=dt.date(year, 12, 31))
     with job_run(job=JobRun.Job.QUALIFY, program=program, as_of=dt.date(year, 12, 31)) as run:

@@ -68,6 +68,9 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.error(key, f"must be a non-empty string, not {json.dumps(value)}")
             return None
+        if "\x00" in value:
+            self.error(key, "must not contain NUL characters")
+            return None
         if len(value.strip()) > max_length:
             self.error(key, f"is longer than {max_length} characters")
             return None
