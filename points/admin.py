@@ -1,0 +1,477 @@
+"""The back office for hotels and outlets (NE2, NX1, OE3, OE5), bills as received, the ledger and the jobs.
+
+The ledger and the bills are read-only here: bills come from the hotels through the API, points move only through
+the services, and staff correct the ledger with an Adjustment, never by editing an entry (entries are append-only).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from loyalty.rulebooks.catalog import describe
+from members.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedChoicesMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    entry_cause,
+)
+
+from .models import (
+    Adjustment,
+    ApiToken,
+    Bill,
+    BillCharge,
+    BillCheck,
+    BillExclusion,
+    BillPayment,
+    BillRefund,
+    BillRoom,
+    BillUnit,
+    ExpiryReminder,
+    Hotel,
+    JobRun,
+    LedgerEntry,
+    LotConsumption,
+    MemberBalance,
+    Outlet,
+    OutletDesignation,
+    PointLot,
+    QualificationCredit,
+    StayNight,
+)
+from .services.tokens import api_token_revoke
+
+MEMBER_SEARCH = ("=member__cards__number", "=member__number", "^member__family_name", "^member__given_name")
+
+
+# --- Hotels and outlets ----------------------------------------------------------------------------------------
+
+
+class OutletInline(ScopedChoicesMixin, admin.TabularInline):
+    model = Outlet
+    extra = 0
+    fields = ("code", "name", "kind")
+    show_change_link = True  # the designations (NE2) are on the outlet's page
+
+
+@admin.register(Hotel)
+class HotelAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """Hotels: group or associate (NX1), country (NX1), brand (OE5 JAL Coupons), travel-agency stays (OE3)."""
+
+    program_path = "program"
+    hotel_path = "pk"
+    list_display = (
+        "code",
+        "name",
+        "program",
+        "brand",
+        "affiliation",
+        "country",
+        "accepts_jal_coupons",
+        "travel_agency_stays_earn",
+        "active",
+    )
+    list_filter = (
+        ("program", ScopedRelatedFieldListFilter),
+        "brand",
+        "affiliation",
+        "country",
+        "accepts_jal_coupons",
+        "active",
+    )
+    list_select_related = ("program",)
+    search_fields = ("=code", "name")
+    inlines = (OutletInline,)
+
+
+def _designated_now():
+    today = timezone.localdate()
+    return Subquery(
+        OutletDesignation.objects.filter(outlet=OuterRef("pk"), effective_from__lte=today)
+        .order_by("-effective_from")
+        .values("designated")[:1]
+    )
+
+
+class OutletDesignationInline(ScopedChoicesMixin, admin.TabularInline):
+    model = OutletDesignation
+    extra = 0
+    fields = ("effective_from", "designated")
+
+
+@admin.register(Outlet)
+class OutletAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """A restaurant or bar; whether it earns is effective-dated (NE2, PT1): add a designation row, never edit
+    history away."""
+
+    program_path = "hotel__program"
+    hotel_path = "hotel"
+    list_display = ("hotel", "code", "name", "kind", "designated_now")
+    list_filter = (("hotel__program", ScopedRelatedFieldListFilter), "kind", ("hotel", ScopedRelatedFieldListFilter))
+    list_select_related = ("hotel",)
+    search_fields = ("=code", "name", "=hotel__code")
+    autocomplete_fields = ("hotel",)
+    inlines = (OutletDesignationInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(designated_today=_designated_now())
+
+    @admin.display(description=_("designated today (NE2)"), boolean=True)
+    def designated_now(self, obj: Outlet):
+        return getattr(obj, "designated_today", None)
+
+
+@admin.register(OutletDesignation)
+class OutletDesignationAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    program_path = "outlet__hotel__program"
+    hotel_path = "outlet__hotel"
+    list_display = ("outlet", "effective_from", "designated")
+    list_filter = ("designated", ("outlet__hotel", ScopedRelatedFieldListFilter))
+    list_select_related = ("outlet__hotel",)
+    search_fields = ("=outlet__code", "=outlet__hotel__code")
+    autocomplete_fields = ("outlet",)
+
+
+# --- Bills (read-only: they come from the hotels through the API) ---------------------------------------------
+
+
+class BillUnitInline(ReadOnlyInline):
+    model = BillUnit
+    fields = ("position", "label", "kind", "date", "eligible_amount", "points", "bonus_points")
+
+
+class BillExclusionInline(ReadOnlyInline):
+    model = BillExclusion
+    fields = ("position", "rule_in_words", "amount", "detail", "unit")
+
+    @admin.display(description=_("rule"))
+    def rule_in_words(self, obj: BillExclusion) -> str:
+        return describe(obj.rule)
+
+
+class BillPaymentInline(ReadOnlyInline):
+    model = BillPayment
+    fields = ("method", "amount")
+
+
+class BillChargeInline(ReadOnlyInline):
+    model = BillCharge
+    fields = ("date", "room", "room_check", "category", "amount", "tax_service")
+
+
+class BillRoomInline(ReadOnlyInline):
+    model = BillRoom
+    fields = ("room", "member_room", "for_points", "members")
+
+
+class BillCheckInline(ReadOnlyInline):
+    model = BillCheck
+    fields = ("outlet", "number", "date")
+
+
+class BillRefundInline(ReadOnlyInline):
+    model = BillRefund
+    fields = ("created_at", "amount", "points_retracted", "created_by")
+
+
+class BillEntryInline(ReadOnlyInline):
+    model = LedgerEntry
+    fk_name = "bill"
+    fields = ("effective_on", "kind", "points", "pending", "used_on", "reason_in_words", "refund")
+    verbose_name_plural = _("ledger entries of the bill")
+
+    @admin.display(description=_("rule or reason"))
+    def reason_in_words(self, obj: LedgerEntry) -> str:
+        return describe(obj.reason) if obj.reason else ""
+
+
+@admin.register(Bill)
+class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A settled billing as the hotel reported it, what it earned, and why the rest did not (exclusions in words)."""
+
+    program_path = "hotel__program"
+    hotel_path = "hotel"
+    list_display = (
+        "paid_on",
+        "hotel",
+        "number",
+        "member",
+        "kind",
+        "total_amount",
+        "eligible_amount",
+        "points",
+        "bonus_points",
+        "posts_on",
+        "refunded_amount",
+    )
+    list_filter = (
+        ("hotel__program", ScopedRelatedFieldListFilter),
+        "kind",
+        ("hotel", ScopedRelatedFieldListFilter),
+        "paid_on",
+    )
+    list_select_related = ("hotel", "member")
+    search_fields = ("=number", "=hotel__code", "=member__cards__number", "=card_number")
+    search_help_text = _("Bill number, hotel code, or any card number of the member.")
+    date_hierarchy = "paid_on"
+    show_full_result_count = False
+    inlines = (
+        BillUnitInline,
+        BillExclusionInline,
+        BillPaymentInline,
+        BillChargeInline,
+        BillRoomInline,
+        BillCheckInline,
+        BillRefundInline,
+        BillEntryInline,
+    )
+    fieldsets = (
+        (None, {"fields": (("hotel", "number"), ("member", "card_number"), ("kind", "outlet"), "paid_on")}),
+        (
+            _("Conditions (NE4, NX5-NX10, NE8, OE3)"),
+            {
+                "fields": (
+                    "reservation_channel",
+                    "settlement",
+                    ("card_presented", "paid_by_member"),
+                    ("with_banquet", "wedding", "other_hotel_program"),
+                )
+            },
+        ),
+        (
+            _("Outcome"),
+            {
+                "fields": (
+                    ("total_amount", "eligible_amount"),
+                    ("points", "bonus_points", "status_on_use"),
+                    ("nights", "arrival_on", "departure_on"),
+                    ("posts_on", "expires_on"),
+                    "refunded_amount",
+                )
+            },
+        ),
+        (
+            _("As received"),
+            {"classes": ("collapse",), "fields": ("source", "received_at", "payload", "response", "fingerprint")},
+        ),
+    )
+
+
+class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    program_path = "bill__hotel__program"
+    hotel_path = "bill__hotel"
+    list_select_related = ("bill__hotel",)
+    search_fields = ("=bill__number", "=bill__hotel__code")
+
+
+@admin.register(BillUnit)
+class BillUnitAdmin(_BillPartAdmin):
+    list_display = ("bill", "position", "label", "eligible_amount", "points", "bonus_points")
+    list_filter = ("kind",)
+
+
+@admin.register(BillExclusion)
+class BillExclusionAdmin(_BillPartAdmin):
+    list_display = ("bill", "position", "rule_in_words", "amount", "detail")
+    list_filter = ("rule",)
+
+    @admin.display(description=_("rule"), ordering="rule")
+    def rule_in_words(self, obj: BillExclusion) -> str:
+        return describe(obj.rule)
+
+
+@admin.register(BillPayment)
+class BillPaymentAdmin(_BillPartAdmin):
+    list_display = ("bill", "method", "amount")
+    list_filter = ("method",)
+
+
+@admin.register(BillCharge)
+class BillChargeAdmin(_BillPartAdmin):
+    list_display = ("bill", "date", "room", "category", "amount", "tax_service")
+    list_filter = ("category",)
+
+
+@admin.register(BillRoom)
+class BillRoomAdmin(_BillPartAdmin):
+    list_display = ("bill", "room", "member_room", "for_points")
+
+
+@admin.register(BillCheck)
+class BillCheckAdmin(_BillPartAdmin):
+    list_display = ("bill", "outlet", "number", "date")
+    list_select_related = ("bill__hotel", "outlet__hotel")
+
+
+@admin.register(BillRefund)
+class BillRefundAdmin(_BillPartAdmin):
+    """R1: refunds retract the points of the refunded part; they come through the API."""
+
+    list_display = ("bill", "amount", "points_retracted", "created_at", "created_by")
+    list_select_related = ("bill__hotel", "created_by")
+
+
+@admin.register(StayNight)
+class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """SH1: one room night per member and date."""
+
+    program_path = "member__program"
+    hotel_path = "hotel"
+    list_display = ("member", "night_of", "hotel", "bill")
+    list_filter = (("hotel", ScopedRelatedFieldListFilter),)
+    list_select_related = ("member", "hotel", "bill__hotel")
+    search_fields = MEMBER_SEARCH
+    date_hierarchy = "night_of"
+    show_full_result_count = False
+
+
+# --- Status qualification, adjustments ------------------------------------------------------------------------
+
+
+@admin.register(QualificationCredit)
+class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
+    """ST3 legacy-import credits and merge credits toward a qualification year."""
+
+    program_path = "member__program"
+    list_display = ("member", "year", "credited_on", "points", "nights", "source")
+    list_filter = ("year",)
+    list_select_related = ("member",)
+    search_fields = MEMBER_SEARCH
+    raw_id_fields = ("member",)
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """How the office corrects points (A5 claims, corrections): an adjustment, never an edit of the ledger."""
+
+    program_path = "member__program"
+    list_display = ("created_at", "member", "points", "reason", "used_on", "qualifies", "state", "requested_by")
+    list_filter = ("state", ("member__program", ScopedRelatedFieldListFilter), "qualifies")
+    list_select_related = ("member", "requested_by")
+    search_fields = MEMBER_SEARCH
+    raw_id_fields = ("member",)
+    readonly_fields = ("state", "requested_by", "approved_by", "created_at", "decided_at")
+    fields = ("member", "points", "reason", "used_on", "qualifies", *readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.state != Adjustment.State.AWAITING_APPROVAL:
+            return self.fields  # decided: it is in the ledger (or rejected) and stays as it was
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.requested_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --- The ledger (read-only) -----------------------------------------------------------------------------------
+
+
+class _LedgerAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    program_path = "member__program"
+    search_fields = MEMBER_SEARCH
+    show_full_result_count = False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(_LedgerAdmin):
+    list_display = (
+        "effective_on",
+        "member",
+        "kind",
+        "points",
+        "pending",
+        "used_on",
+        "cause",
+        "reason_in_words",
+        "created_by",
+    )
+    list_filter = ("kind", ("member__program", ScopedRelatedFieldListFilter))
+    list_select_related = ("member", "bill__hotel", "created_by")
+    date_hierarchy = "effective_on"
+    readonly_fields = ("cause", "reason_in_words")
+
+    @admin.display(description=_("cause"))
+    def cause(self, obj: LedgerEntry) -> str:
+        return entry_cause(obj)
+
+    @admin.display(description=_("rule or reason"), ordering="reason")
+    def reason_in_words(self, obj: LedgerEntry) -> str:
+        return describe(obj.reason) if obj.reason else ""
+
+
+@admin.register(PointLot)
+class PointLotAdmin(_LedgerAdmin):
+    list_display = ("member", "state", "points", "remaining", "used_on", "posts_on", "expires_on")
+    list_filter = ("state",)
+    list_select_related = ("member",)
+    date_hierarchy = "expires_on"
+
+
+@admin.register(LotConsumption)
+class LotConsumptionAdmin(_LedgerAdmin):
+    program_path = "entry__member__program"
+    search_fields = ("=entry__member__cards__number", "=entry__member__number")
+    list_display = ("entry", "lot", "points", "settles")
+
+
+@admin.register(MemberBalance)
+class MemberBalanceAdmin(_LedgerAdmin):
+    list_display = ("member", "posted", "pending", "updated_at")
+    list_select_related = ("member",)
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(_LedgerAdmin):
+    """EX6: the reminders the job sent (one per member and expiry date)."""
+
+    list_display = ("member", "expires_on", "points", "sent_at", "emailed", "job_run")
+    list_filter = ("emailed",)
+    list_select_related = ("member", "job_run")
+    date_hierarchy = "expires_on"
+
+
+@admin.register(JobRun)
+class JobRunAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """J1-J4: one row per job, program and as-of date."""
+
+    program_path = "program"
+    list_display = ("job", "program", "as_of", "state", "attempts", "started_at", "finished_at", "counts")
+    list_filter = ("job", "state", ("program", ScopedRelatedFieldListFilter))
+    list_select_related = ("program",)
+    date_hierarchy = "as_of"
+
+
+# --- API tokens ------------------------------------------------------------------------------------------------
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """Tokens are issued with ``manage.py issue_api_token`` (it prints the key once); here they are named and
+    revoked. Only the key's hash is stored, and it is never editable."""
+
+    program_path = ("program", "hotel__program")
+    hotel_path = "hotel"
+    list_display = ("name", "prefix", "hotel", "program", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("program", ScopedRelatedFieldListFilter), ("hotel", ScopedRelatedFieldListFilter))
+    list_select_related = ("hotel", "program")
+    search_fields = ("name", "=prefix", "=hotel__code")
+    fields = ("name", "prefix", "key_hash", "hotel", "program", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "hotel", "program", "created_at", "last_used_at", "revoked_at")
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke selected tokens now"), permissions=["change"])
+    def revoke(self, request, queryset):
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            api_token_revoke(token=token)
+        self.message_user(request, _("%(n)d token(s) revoked.") % {"n": len(tokens)})
