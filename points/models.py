@@ -392,7 +392,9 @@ DEBIT_KINDS = ("redeem", "transfer_out", "expire")
 class LedgerEntry(models.Model):
     """One append-only movement of points. ``points``: change of the posted balance; ``pending``: of pending."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="ledger_entries")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     points = models.IntegerField(_("posted points"), default=0)
     pending = models.IntegerField(_("pending points"), default=0)
@@ -402,19 +404,39 @@ class LedgerEntry(models.Model):
     qualifying_points = models.IntegerField(_("qualifying points"), default=0, help_text=_("ST2"))
     reason = models.CharField(_("rule or reason"), max_length=300, blank=True)
     # What caused it (at most a few are set).
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
-    refund = models.ForeignKey(BillRefund, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
-    lot = models.ForeignKey("PointLot", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    job_run = models.ForeignKey(JobRun, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
-    adjustment = models.ForeignKey(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+    bill = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+    )
+    refund = models.ForeignKey(
+        BillRefund, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+    )
+    lot = models.ForeignKey(
+        "PointLot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    job_run = models.ForeignKey(
+        JobRun, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+    )
+    adjustment = models.ForeignKey(
+        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+    )
     certificate_request = models.ForeignKey(
-        "rewards.CertificateRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        "rewards.CertificateRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
     )
     award_redemption = models.ForeignKey(
-        "rewards.AwardRedemption", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        "rewards.AwardRedemption",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
     )
     transfer = models.ForeignKey(
-        "rewards.Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        "rewards.Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -429,9 +451,13 @@ class LedgerEntry(models.Model):
         ordering = ["member", "id"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
+        # Few indexes, most of them partial: every entry written maintains each of them, and the yearly expiry
+        # writes a million entries (PERFORMANCE.md). Causes are mostly NULL, so their indexes skip NULLs.
         indexes = [
             models.Index(fields=["member", "-effective_on", "-id"], name="entry_member_idx"),
-            models.Index(fields=["kind", "used_on"], name="entry_kind_used_idx"),
+            models.Index(fields=["bill"], name="entry_bill_idx", condition=Q(bill__isnull=False)),
+            models.Index(fields=["job_run"], name="entry_job_run_idx", condition=Q(job_run__isnull=False)),
+            models.Index(fields=["created_by"], name="entry_staff_idx", condition=Q(created_by__isnull=False)),
         ]
         constraints = [
             # Signs by kind: the database refuses an entry that moves points the wrong way.
@@ -453,11 +479,23 @@ class LedgerEntry(models.Model):
             ),
             models.UniqueConstraint(fields=["lot"], condition=Q(kind="post"), name="entry_lot_posted_once"),
             models.UniqueConstraint(fields=["lot"], condition=Q(kind="expire"), name="entry_lot_expired_once"),
-            models.UniqueConstraint(fields=["refund"], name="entry_refund_once"),
-            models.UniqueConstraint(fields=["adjustment"], name="entry_adjustment_once"),
-            models.UniqueConstraint(fields=["certificate_request"], name="entry_certificate_request_once"),
-            models.UniqueConstraint(fields=["award_redemption"], name="entry_award_redemption_once"),
-            models.UniqueConstraint(fields=["transfer", "kind"], name="entry_transfer_side_once"),
+            models.UniqueConstraint(fields=["refund"], condition=Q(refund__isnull=False), name="entry_refund_once"),
+            models.UniqueConstraint(
+                fields=["adjustment"], condition=Q(adjustment__isnull=False), name="entry_adjustment_once"
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_request"],
+                condition=Q(certificate_request__isnull=False),
+                name="entry_certificate_request_once",
+            ),
+            models.UniqueConstraint(
+                fields=["award_redemption"],
+                condition=Q(award_redemption__isnull=False),
+                name="entry_award_redemption_once",
+            ),
+            models.UniqueConstraint(
+                fields=["transfer", "kind"], condition=Q(transfer__isnull=False), name="entry_transfer_side_once"
+            ),
             models.UniqueConstraint(fields=["member"], condition=Q(kind="forfeit"), name="entry_forfeit_once"),
         ]
 
@@ -476,7 +514,7 @@ class PointLot(models.Model):
         PENDING = "pending", _("Pending")
         POSTED = "posted", _("Posted")
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="lots")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="lots", db_index=False)
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lots")
     state = models.CharField(_("state"), max_length=8, choices=State.choices)
     points = models.IntegerField(_("points"))
@@ -531,6 +569,7 @@ class LotConsumption(models.Model):
     class Meta:
         verbose_name = _("lot consumption")
         constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="consumption_positive")]
+        indexes = [models.Index(fields=["settles"], name="consumption_settles_idx", condition=Q(settles__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.points} from lot {self.lot_id}"

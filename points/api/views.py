@@ -32,7 +32,9 @@ class BillsView(APIView):
         serializer.is_valid(raise_exception=True)
         token = request.auth
         outcome = bill_record(
-            payload=serializer.validated_data, source=Bill.Source.API, scope_hotel=token.hotel,
+            payload=serializer.validated_data,
+            source=Bill.Source.API,
+            scope_hotel=token.hotel,
             scope_program=token.program,
         )
         return Response(outcome.body, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)

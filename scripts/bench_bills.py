@@ -1,0 +1,207 @@
+"""Benchmark (not a test): bills/s through ``import_bills`` and through ``POST /api/v1/bills/`` with concurrent
+clients, against PostgreSQL, beside a bare-SQL baseline measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1/loyalty_bench .venv/bin/python scripts/bench_bills.py \
+        --bills 20000 --api-bills 4000 --clients 4
+
+It (re)creates the database named in DATABASE_URL, so point it at a scratch database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.local")
+os.environ["DEBUG"] = "false"
+
+
+def reset_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def make_bill(i: int, hotel: str, member: str, outlet: str) -> dict:
+    rnd = random.Random(i)
+    day = 1 + i % 27
+    if rnd.random() < 0.6:
+        nights = rnd.randint(1, 3)
+        charges = [
+            {"date": f"2025-03-{day + n:02d}", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500}
+            for n in range(nights)
+        ] + [{"date": f"2025-03-{day:02d}", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300}]
+        checks = [
+            {
+                "outlet": outlet,
+                "number": f"C-{i}",
+                "date": f"2025-03-{day:02d}",
+                "charges": [{"category": "food_beverage", "amount": 8000, "tax_service": 1200}],
+            }
+        ]
+        total = sum(c["amount"] + c["tax_service"] for c in charges) + 9200
+        return {
+            "hotel": hotel,
+            "number": f"F-{i}",
+            "member": member,
+            "kind": "stay",
+            "paid_on": f"2025-03-{day + nights:02d}",
+            "reservation_channel": "official_website",
+            "payments": [{"method": "credit_card", "amount": total}],
+            "rooms": [{"room": "1203", "member_room": True, "for_points": True}],
+            "charges": charges,
+            "room_charged_checks": checks,
+        }
+    amount = rnd.randint(20, 200) * 100
+    return {
+        "hotel": hotel,
+        "number": f"R-{i}",
+        "member": member,
+        "kind": "dining",
+        "paid_on": f"2025-03-{day:02d}",
+        "outlet": outlet,
+        "payments": [{"method": "cash", "amount": amount}],
+        "charges": [{"category": "food_beverage", "amount": amount, "tax_service": 0}],
+    }
+
+
+def bare_sql_baseline(url: str, n: int = 5000) -> float:
+    """The physical limit for comparison: lock a balance row, update it, insert a ledger row, commit (per s)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TEMP TABLE bench_bal (id int primary key, v int)")
+        conn.execute("CREATE TEMP TABLE bench_led (id serial primary key, m int, v int)")
+        conn.execute("INSERT INTO bench_bal SELECT g, 0 FROM generate_series(1, 1000) g")
+        conn.commit()
+        start = time.perf_counter()
+        for i in range(n):
+            m = i % 1000 + 1
+            conn.execute("SELECT v FROM bench_bal WHERE id = %s FOR UPDATE", [m])
+            conn.execute("UPDATE bench_bal SET v = v + 1 WHERE id = %s", [m])
+            conn.execute("INSERT INTO bench_led (m, v) VALUES (%s, 1)", [m])
+            conn.commit()
+        return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bills", type=int, default=20000)
+    parser.add_argument("--api-bills", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--members", type=int, default=2000)
+    args = parser.parse_args()
+    url = os.environ["DATABASE_URL"]
+    reset_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from members.models import Program
+    from points.models import Hotel, Outlet, OutletDesignation
+    from tests.factories import make_member
+
+    noc = Program.objects.get(code="new-otani")
+    hotel = Hotel.objects.create(program=noc, code="NOT", name="Hotel New Otani Tokyo", brand="new-otani")
+    outlet = Outlet.objects.create(hotel=hotel, code="SATSUKI", name="Satsuki", kind="restaurant")
+    OutletDesignation.objects.create(outlet=outlet, effective_from="2007-10-01", designated=True)
+    members = [make_member("new-otani").number for _ in range(args.members)]
+    print(f"setup: {args.members} members")
+
+    baseline = bare_sql_baseline(url)
+    print(f"bare SQL (lock balance + update + insert ledger row + commit, 1 process): {baseline:,.0f}/s")
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        for i in range(args.bills):
+            f.write(json.dumps(make_bill(i, "NOT", members[i % len(members)], "SATSUKI")) + "\n")
+        path = f.name
+    start = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        call_command("import_bills", path, "--no-progress", stdout=devnull)
+    elapsed = time.perf_counter() - start
+    print(f"import_bills: {args.bills:,} bills in {elapsed:.1f} s = {args.bills / elapsed:,.0f} bills/s")
+
+    from points.services.tokens import api_token_issue
+
+    _, token = api_token_issue(hotel=hotel, name="bench")
+    from django.db import connections
+
+    connections.close_all()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loyalty.settings.local", "DEBUG": "false", "CONN_MAX_AGE": "600"}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "loyalty.wsgi:application",
+            "-b",
+            "127.0.0.1:8765",
+            "-w",
+            str(args.clients),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", 8765, timeout=1).request("GET", "/api/schema/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(1)
+        per_client = args.api_bills // args.clients
+        errors: list[str] = []
+
+        def client(c: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", 8765, timeout=30)
+            for k in range(per_client):
+                i = args.bills + c * per_client + k
+                body = json.dumps(make_bill(i, "NOT", members[i % len(members)], "SATSUKI"))
+                conn.request(
+                    "POST",
+                    "/api/v1/bills/",
+                    body,
+                    {"Authorization": f"Token {token}", "Content-Type": "application/json"},
+                )
+                response = conn.getresponse()
+                data = response.read()
+                if response.status != 201:
+                    errors.append(f"{response.status} {data[:200]!r}")
+
+        threads = [threading.Thread(target=client, args=(c,)) for c in range(args.clients)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+        total = per_client * args.clients
+        print(
+            f"API: {total:,} bills, {args.clients} clients, in {elapsed:.1f} s = {total / elapsed:,.0f} bills/s"
+            f" ({len(errors)} errors{': ' + errors[0] if errors else ''})"
+        )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
