@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("loyalty.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("members.urls")),
 ]
 
 # JSON 404/500 for /api/ paths (the contract's error body); Django's own pages elsewhere.

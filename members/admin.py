@@ -35,6 +35,7 @@ from .models import (
     Card,
     Member,
     MembershipCategory,
+    NameChangeRequest,
     NumberSeries,
     Program,
     ProgramSettings,
@@ -729,3 +730,16 @@ class StatusPeriodAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("member",)
     search_fields = ("=member__cards__number", "=member__number")
     raw_id_fields = ("member",)
+
+
+@admin.register(NameChangeRequest)
+class NameChangeRequestAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """M7: name changes go through the office."""
+
+    program_path = "member__program"
+    list_display = ("created_at", "member", "family_name", "given_name", "state")
+    list_filter = ("state",)
+    list_select_related = ("member",)
+    search_fields = ("member__cards__number", "member__family_name", "member__email")
+    raw_id_fields = ("member",)
+    readonly_fields = ("created_at", "decided_at", "decided_by")

@@ -394,3 +394,30 @@ class NumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id}: next {self.next_serial}"
+
+
+class NameChangeRequest(models.Model):
+    """M7: a member asks for a name change; only the office makes it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Changed")
+        REJECTED = "rejected", _("Rejected")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="name_change_requests")
+    family_name = models.CharField(_("new family name"), max_length=100)
+    given_name = models.CharField(_("new given name"), max_length=100)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    answer = models.TextField(_("answer to the member"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("name change request")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.family_name} {self.given_name} ({self.state})"

@@ -33,6 +33,7 @@ from .models import (
     BillRefund,
     BillRoom,
     BillUnit,
+    Claim,
     ExpiryReminder,
     Hotel,
     JobRun,
@@ -368,6 +369,20 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         if not change:
             obj.requested_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Claim)
+class ClaimAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """A5: members' reports of missing points or nights, for the office to approve or reject."""
+
+    program_path = "member__program"
+    hotel_path = "hotel"
+    list_display = ("created_at", "member", "kind", "used_on", "hotel", "state")
+    list_filter = ("state", "kind", ("member__program", ScopedRelatedFieldListFilter))
+    list_select_related = ("member", "hotel")
+    search_fields = MEMBER_SEARCH
+    raw_id_fields = ("member", "adjustment")
+    readonly_fields = ("created_at", "decided_at", "decided_by", "adjustment")
 
 
 # --- The ledger (read-only) -----------------------------------------------------------------------------------

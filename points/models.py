@@ -641,3 +641,43 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.points} through {self.expires_on}"
+
+
+class Claim(models.Model):
+    """A member's report of missing points or nights (A5): within 6 months (Default) of the date of use; the office
+    approves it (posting an adjustment) or rejects it with a reason the member sees."""
+
+    class Kind(models.TextChoices):
+        POINTS = "points", _("Missing points")
+        NIGHTS = "nights", _("Missing nights")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="claims")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.POINTS)
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="claims")
+    used_on = models.DateField(_("date of use"))
+    bill_number = models.CharField(_("bill or folio number"), max_length=40, blank=True)
+    description = models.TextField(_("what is missing"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    answer = models.TextField(_("answer to the member"), blank=True)
+    adjustment = models.OneToOneField(
+        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="claim"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("claim")
+        indexes = [models.Index(fields=["state", "created_at"], name="claim_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.used_on} ({self.get_state_display()})"

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loyalty.rulebooks.catalog import RULES, describe
-from members.models import Card, Member, ProgramSettings, User
-from points.models import Adjustment, ApiToken, Bill, ExpiryReminder, JobRun, LedgerEntry, QualificationCredit
+from members.models import Card, Member, NameChangeRequest, ProgramSettings, User
+from points.models import Adjustment, ApiToken, Bill, Claim, ExpiryReminder, JobRun, LedgerEntry, QualificationCredit
 from points.services.bills import bill_record
 from points.services.ledger import points_earn
 from rewards.models import Award, AwardRedemption, Certificate, CertificateRequest, Transfer
@@ -98,6 +98,8 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
     hana = Member.objects.get(number="700123456")
     Adjustment.objects.create(member=taro, points=500, reason="A5 claim: stay missing", used_on=D(2026, 5, 6))
     QualificationCredit.objects.create(member=hana, year=2013, credited_on=D(2013, 3, 31), points=5000, source="ST3")
+    NameChangeRequest.objects.create(member=hana, family_name="Suzuki", given_name="Hana")
+    Claim.objects.create(member=taro, used_on=D(2026, 5, 6), description="stay of May 6 missing")
     ApiToken.objects.create(name="NOT PMS", prefix="abcd1234", key_hash="0" * 64, hotel=taro.enrolled_at)
     ExpiryReminder.objects.create(member=hana, expires_on=D(2027, 1, 31), points=100, job_run=JobRun.objects.first())
     AwardRedemption.objects.create(

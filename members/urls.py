@@ -1,0 +1,3 @@
+"""My Account (the member portal)."""
+
+urlpatterns: list = []

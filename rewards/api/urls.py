@@ -1,0 +1,3 @@
+"""Redemption and transfer endpoints (API.md "Redemption and transfers")."""
+
+urlpatterns: list = []
