@@ -85,6 +85,13 @@ class ProgramSettings(models.Model):
     # Service (A5, reminders, maker-checker).
     claim_window_months = models.PositiveSmallIntegerField(_("claim window (months)"), default=6, help_text=_("A5"))
     expiry_reminder_days = models.PositiveSmallIntegerField(_("expiry reminder (days ahead)"), default=60)
+    point_value_yen = models.DecimalField(
+        _("value of one point (JPY)"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        help_text=_("R1: what the office charges a member per point of a negative balance (NOC: 5,000 = JPY 5,000)."),
+    )
     adjustment_approval_threshold = models.PositiveIntegerField(
         _("adjustments above this need a supervisor"), default=10000
     )
