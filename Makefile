@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 # Tests run against PostgreSQL and Redis for real (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/loyalty
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# Both cores by default (pytest-xdist); every worker gets its own test database.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint
 
