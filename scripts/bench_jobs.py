@@ -36,7 +36,8 @@ def reset_database(url: str) -> None:
 
 def generate(cursor, members: int, per_member: int, program_id: int, hotel_id: int) -> None:
     """Members with balances, one migrate entry and one posted lot per (member, k): used dates spread over
-    2021-2026 so about a quarter of the lots lapse on AS_OF; qualifying points and room nights in YEAR."""
+    2024-2027 so about a quarter of the lots lapse on AS_OF (as PERFORMANCE.md's 1.33M of 5M); qualifying points
+    and room nights in YEAR."""
     cursor.execute(
         """
         INSERT INTO members_member (program_id, number, family_name, given_name, email, phone, postal_code, address,
@@ -49,12 +50,12 @@ def generate(cursor, members: int, per_member: int, program_id: int, hotel_id: i
     )
     cursor.execute("SELECT min(id) FROM members_member")
     first = cursor.fetchone()[0]
-    # used_on: day offset spread over 2021-01-01 .. 2026-12-31, deterministic per (member, k)
+    # used_on: day offset spread over 2024-01-01 .. 2027-12-31, deterministic per (member, k)
     cursor.execute(
         """
         CREATE TEMP TABLE gen AS
         SELECT m.id AS member_id, k,
-               (DATE '2021-01-01' + ((m.id * 7919 + k * 104729) %% 2190)::int) AS used_on,
+               (DATE '2024-01-01' + ((m.id * 7919 + k * 104729) %% 1461)::int) AS used_on,
                100 * (1 + (m.id + k) %% 40) AS points
         FROM members_member m CROSS JOIN generate_series(1, %s) k
         """,

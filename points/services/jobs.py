@@ -84,6 +84,44 @@ def job_run(*, job: str, program: Program, as_of: dt.date) -> Iterator[JobRun]:
         raise
 
 
+def _insert_lot_entries(
+    lots: QuerySet[PointLot], *, kind: str, points, pending, effective_on, reason: str, run: JobRun
+) -> int:
+    """One ledger entry per lot, set-based: the job's posting (J1) or lapse (J2/J3) of each lot, tied to the run.
+    The ledger's unique constraints (a lot posts once, lapses once) make a second insert of the same a no-op."""
+    return insert_select(
+        LedgerEntry,
+        [
+            "member",
+            "kind",
+            "points",
+            "pending",
+            "used_on",
+            "effective_on",
+            "created_at",
+            "qualifying_points",
+            "reason",
+            "lot",
+            "bill",
+            "job_run",
+        ],
+        lots.values(
+            "member_id",
+            kind_=Value(kind),
+            points_=points,
+            pending_=pending,
+            used_on_=F("used_on"),
+            effective_on_=effective_on,
+            created_at_=Now(),
+            qualifying_=Value(0),
+            reason_=Value(reason),
+            lot_id=F("id"),
+            bill_id=F("entry__bill_id"),
+            job_run_id=Value(run.pk),
+        ),
+    )
+
+
 def post_points(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
     """J1 (NE7): post every pending lot whose posting date is on or before ``as_of``. Returns counts per program."""
     programs = [program] if program else list(Program.objects.order_by("code"))
@@ -103,36 +141,14 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
             .order_by("member_id")
             .values_list("pk", flat=True)
         )
-        entries = insert_select(
-            LedgerEntry,
-            [
-                "member",
-                "kind",
-                "points",
-                "pending",
-                "used_on",
-                "effective_on",
-                "created_at",
-                "qualifying_points",
-                "reason",
-                "lot",
-                "bill",
-                "job_run",
-            ],
-            plain.filter(remaining__gt=0).values(
-                "member_id",
-                kind_=Value(EntryKind.POST),
-                points_=F("remaining"),
-                pending_=-F("remaining"),
-                used_on_=F("used_on"),
-                effective_on_=F("posts_on"),
-                created_at_=Now(),
-                qualifying_=Value(0),
-                reason_=Value("NE7"),
-                lot_id=F("id"),
-                bill_id=F("entry__bill_id"),
-                job_run_id=Value(run.pk),
-            ),
+        entries = _insert_lot_entries(
+            plain.filter(remaining__gt=0),
+            kind=EntryKind.POST,
+            points=F("remaining"),
+            pending=-F("remaining"),
+            effective_on=F("posts_on"),
+            reason="NE7",
+            run=run,
         )
         update_from(
             MemberBalance,
@@ -169,34 +185,14 @@ def _lapsed(program: Program, as_of: dt.date) -> QuerySet[PointLot]:
 def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
     with job_run(job=JobRun.Job.EXPIRE, program=program, as_of=as_of) as run:
         lapsed = _lapsed(program, as_of)
-        entries = insert_select(
-            LedgerEntry,
-            [
-                "member",
-                "kind",
-                "points",
-                "pending",
-                "used_on",
-                "effective_on",
-                "created_at",
-                "qualifying_points",
-                "reason",
-                "lot",
-                "job_run",
-            ],
-            lapsed.values(
-                "member_id",
-                kind_=Value(EntryKind.EXPIRE),
-                points_=-F("remaining"),
-                pending_=Value(0),
-                used_on_=F("used_on"),
-                effective_on_=Value(as_of),
-                created_at_=Now(),
-                qualifying_=Value(0),
-                reason_=Value("EX1" if program.is_one_harmony else "EX2"),
-                lot_id=F("id"),
-                job_run_id=Value(run.pk),
-            ),
+        entries = _insert_lot_entries(
+            lapsed,
+            kind=EntryKind.EXPIRE,
+            points=-F("remaining"),
+            pending=Value(0),
+            effective_on=Value(as_of),
+            reason="EX1" if program.is_one_harmony else "EX2",
+            run=run,
         )
         # Each lapse consumes its lot: the entries this run inserted whose lot still holds the points.
         insert_select(
