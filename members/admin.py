@@ -12,21 +12,28 @@ Also home of the pieces every admin of the project shares:
 
 from __future__ import annotations
 
+import csv
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path as url_path
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import empty
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import bulk_update_with_history
 
 from loyalty.rulebooks.catalog import describe
+from points.exceptions import PointsError
 from points.models import LedgerEntry
 from points.selectors import points_summary
 
@@ -44,7 +51,16 @@ from .models import (
     Tier,
     User,
 )
+from .selectors import member_by_card, settings_on
+from .services.cards import card_reissue, cards_mark_mailed
 from .services.enrolment import member_enroll
+from .services.merge import members_merge, merge_preview
+from .services.office import member_change_name, member_register_email, name_change_reject
+
+try:  # M9: written by the membership work; the admin task shows only when it is there
+    from .services.membership import CANCEL_REASONS, member_cancel
+except ImportError:  # pragma: no cover
+    CANCEL_REASONS, member_cancel = (), None
 
 # --- Shared pieces ---------------------------------------------------------------------------------------------
 
@@ -287,8 +303,15 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
             },
         ),
         (
-            _("Service (A5)"),
-            {"fields": ("claim_window_months", "expiry_reminder_days", "adjustment_approval_threshold")},
+            _("Service (A5, R1, maker-checker)"),
+            {
+                "fields": (
+                    "claim_window_months",
+                    "expiry_reminder_days",
+                    "adjustment_approval_threshold",
+                    "point_value_yen",
+                )
+            },
         ),
     )
 
@@ -472,6 +495,65 @@ class _TrialRun(Exception):
     pass
 
 
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, do it"), required=True)
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email address (A2)"))
+
+
+class CancelForm(ConfirmForm):
+    reason = forms.ChoiceField(label=_("Reason (M9: all points are forfeited at once)"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(r, Member.ClosedReason(r).label) for r in CANCEL_REASONS]
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.CharField(label=_("Card or membership number of the duplicate"), max_length=20)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, confirming: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if confirming:
+            self.fields["duplicate"].widget = forms.HiddenInput()
+            self.initial["confirm"] = True
+
+
+OFFICE_FORMS = {"reissue": ConfirmForm, "email": EmailForm, "cancel": CancelForm, "merge": MergeForm}
+
+
+def merge_panel(preview: dict) -> str:
+    """M8: what a merge moves, for the confirm page."""
+    return format_html(
+        "<h2>{}</h2>{}<p>{}</p><h2>{}</h2>{}<h2>{}</h2>{}",
+        _("Points by expiry date"),
+        html_table(
+            [str(_("valid through")), str(_("points"))], [(d, f"{n:,}") for d, n in preview["points_by_expiry"]]
+        ),
+        _(
+            "Total %(total)s points (pending %(pending)s are posted first); %(lapsed)s lapsed points stay behind. "
+            "Nights: %(nights)s move, %(dup)s already on the survivor. Bills: %(bills)s. Qualification credits: "
+            "%(credits)s."
+        )
+        % {
+            "total": f"{preview['points_total']:,}",
+            "pending": f"{preview['pending_posted_first']:,}",
+            "lapsed": f"{preview['lapsed_left_behind']:,}",
+            "nights": preview["nights_moving"],
+            "dup": preview["nights_already_on_survivor"],
+            "bills": preview["bills"],
+            "credits": preview["qualification_credits"],
+        },
+        _("Cards"),
+        html_table([str(_("number")), str(_("kind")), str(_("state"))], preview["cards"]),
+        _("Status copied to the survivor"),
+        html_table([str(_("tier")), str(_("from")), str(_("until"))], preview["status_copied"]),
+    )
+
+
 @admin.register(Member)
 class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     """Members (M1-M10) with their cards, status periods and the account summary staff read on the phone (A4)."""
@@ -602,6 +684,107 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                     card_form.instance.program_id = form.instance.program_id
         super().save_formset(request, form, formset, change)
 
+    # --- Office tasks (M5, A2, M9, M8): thin views over the services -------------------------------------------
+
+    def office_tasks(self, request, obj: Member) -> list[tuple[str, str]]:
+        if obj is None or obj.closed_on is not None or not self.has_change_permission(request, obj):
+            return []
+        tasks = [
+            ("reissue", _("Reissue lost card (M5)")),
+            ("email", _("Register email (A2)")),
+            ("merge", _("Merge a duplicate into this member (M8)")),
+        ]
+        if member_cancel is not None:
+            tasks.append(("cancel", _("Cancel membership (M9)")))
+        return tasks
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {}), "office_tasks": self.office_tasks(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            url_path(
+                "<path:object_id>/office/<str:task>/",
+                self.admin_site.admin_view(self.office_view),
+                name="{}_{}_office".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def office_view(self, request, object_id, task):
+        member = self.get_object(request, unquote(object_id))
+        if member is None:
+            raise Http404
+        if task not in dict(self.office_tasks(request, member)):
+            raise PermissionDenied
+        form_class = OFFICE_FORMS[task]
+        form = form_class(request.POST or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": member,
+            "title": dict(self.office_tasks(request, member))[task],
+            "intro": str(member),
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = self._office_run(request, member, task, form, context)
+            except MembersError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                if done:
+                    return HttpResponseRedirect(reverse("admin:members_member_change", args=[done.pk]))
+        return TemplateResponse(request, "admin/office_form.html", context)
+
+    def _office_run(self, request, member: Member, task: str, form, context) -> Member | None:
+        """Call the task's service; ``None``: show the form again (the merge's preview step)."""
+        today = timezone.localdate()
+        data = form.cleaned_data
+        if task == "reissue":
+            card = member.cards.filter(kind=Card.Kind.MEMBERSHIP, state=Card.State.CURRENT).first()
+            if card is None:
+                raise MembersError("the member has no current membership card")
+            card_reissue(card=card, on=today, created_by=request.user)
+            self.message_user(
+                request, _("Card %(n)s reissued; the new card is to be mailed (M4).") % {"n": card.number}
+            )
+            return member
+        if task == "email":
+            member_register_email(member=member, email=data["email"], by=request.user)
+            self.message_user(request, _("Email registered (A2): the member can now reset the password."))
+            return member
+        if task == "cancel":
+            member_cancel(member=member, reason=data["reason"], on=today, created_by=request.user)
+            self.message_user(request, _("Membership closed; all points forfeited (M9)."))
+            return member
+        # merge: resolve the duplicate in the user's scope, preview, then confirm
+        try:
+            duplicate = member_by_card(number=data["duplicate"], program=member.program)
+        except MembersError as exc:
+            raise MembersError(exc.detail) from exc
+        if not self.get_queryset(request).filter(pk=duplicate.pk).exists():
+            raise MembersError("no member of your programs holds that card")
+        preview = merge_preview(survivor=member, duplicate=duplicate, on=today)
+        if not data.get("confirm") or preview["refusals"]:
+            context.update(
+                intro=_("Merge %(dup)s into %(survivor)s: this is what moves.")
+                % {"dup": duplicate, "survivor": member},
+                panel=merge_panel(preview),
+                refusals=preview["refusals"],
+                form=None
+                if preview["refusals"]
+                else MergeForm(initial={"duplicate": data["duplicate"]}, confirming=True),
+                submit_label=_("Merge now"),
+            )
+            return None
+        members_merge(survivor=member, duplicate=duplicate, on=today, created_by=request.user)
+        self.message_user(request, _("%(dup)s merged into %(survivor)s (M8).") % {"dup": duplicate, "survivor": member})
+        return member
+
     @admin.display(description=_("name"), ordering="family_name")
     def display_name(self, obj: Member) -> str:
         return f"{obj.family_name} {obj.given_name}"
@@ -645,7 +828,13 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
             )
             for e in entries
         ]
-        balance_note = _(" (negative: the office charges the member, R1/EX5)") if summary.balance < 0 else ""
+        balance_note = ""
+        if summary.balance < 0:
+            row = settings_on(program=obj.program, on=today)
+            point_value = row.point_value_yen if row is not None else 1
+            balance_note = _(" (negative: the office charges the member JPY %(yen)s, R1/EX5)") % {
+                "yen": f"{round(-summary.balance * point_value):,}"
+            }
         return format_html(
             "<div><p><strong>{}</strong> {}{}</p><p><strong>{}</strong> {} — {}</p>"
             "<p><strong>{}</strong> {}</p><p><strong>{}</strong></p>{}</div>",
@@ -673,6 +862,21 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         )
 
 
+class CardsToMailFilter(admin.SimpleListFilter):
+    """M4: current physical cards waiting to be mailed (the mailing room's list)."""
+
+    title = _("mailing (M4)")
+    parameter_name = "to_mail"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Cards to mail")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(state=Card.State.CURRENT, fulfilment=Card.Fulfilment.TO_BE_MAILED)
+        return queryset
+
+
 @admin.register(Card)
 class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     """Cards (M1, M2, M4, M5): the numbers a member holds or held and the mailing of the physical card."""
@@ -680,12 +884,12 @@ class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     program_path = "program"
     form = CardForm
     list_display = ("number", "member", "kind", "state", "fulfilment", "issued_on", "mailed_on")
-    list_filter = ("kind", "state", "fulfilment", ("program", ScopedRelatedFieldListFilter))
+    list_filter = (CardsToMailFilter, "kind", "state", "fulfilment", ("program", ScopedRelatedFieldListFilter))
     list_select_related = ("member",)
     search_fields = ("=number", "=member__number", "^member__family_name", "^member__given_name")
     raw_id_fields = ("member", "replaces")
     date_hierarchy = "issued_on"
-    actions = ("mark_as_mailed",)
+    actions = ("mark_as_mailed", "export_csv")
 
     def get_readonly_fields(self, request, obj=None):
         return ("program", "member", "number") if obj else ()
@@ -704,12 +908,7 @@ class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Mark selected cards as mailed today (M4)"), permissions=["change"])
     def mark_as_mailed(self, request, queryset):
         today = timezone.localdate()
-        cards = list(queryset.filter(fulfilment=Card.Fulfilment.TO_BE_MAILED))
-        for card in cards:
-            card.fulfilment = Card.Fulfilment.MAILED
-            card.mailed_on = today
-        if cards:
-            bulk_update_with_history(cards, Card, ["fulfilment", "mailed_on"], default_user=request.user)
+        cards = cards_mark_mailed(cards=list(queryset), on=today, by=request.user)
         skipped = queryset.count() - len(cards)
         self.message_user(request, _("%(n)d card(s) marked as mailed on %(day)s.") % {"n": len(cards), "day": today})
         if skipped:
@@ -718,6 +917,30 @@ class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                 _("%(n)d card(s) were not waiting to be mailed and were left as they were.") % {"n": skipped},
                 messages.WARNING,
             )
+
+    @admin.action(description=_("Export selected cards as CSV for the mailing (M4)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="cards-to-mail.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["card_number", "kind", "family_name", "given_name", "postal_code", "address", "country", "issued_on"]
+        )
+        for card in queryset.select_related("member").order_by("member__postal_code", "number"):
+            m = card.member
+            writer.writerow(
+                [
+                    card.number,
+                    card.kind,
+                    m.family_name,
+                    m.given_name,
+                    m.postal_code,
+                    m.address,
+                    m.country,
+                    card.issued_on,
+                ]
+            )
+        return response
 
 
 @admin.register(StatusPeriod)
@@ -743,3 +966,81 @@ class NameChangeRequestAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     search_fields = ("member__cards__number", "member__family_name", "member__email")
     raw_id_fields = ("member",)
     readonly_fields = ("created_at", "decided_at", "decided_by")
+    actions = ("apply_name_change", "reject_name_change")
+
+    @admin.action(description=_("Apply the selected name changes (M7)"), permissions=["change"])
+    def apply_name_change(self, request, queryset):
+        done = 0
+        for change in queryset.filter(state=NameChangeRequest.State.OPEN):
+            try:
+                member_change_name(request=change, by=request.user)
+                done += 1
+            except MembersError as exc:
+                self.message_user(request, f"{change}: {exc.detail}", messages.ERROR)
+        self.message_user(request, _("%(n)d name change(s) applied.") % {"n": done})
+
+    @admin.action(description=_("Reject the selected name changes, with an answer (M7)"), permissions=["change"])
+    def reject_name_change(self, request, queryset):
+        return answer_step(
+            self,
+            request,
+            queryset.filter(state=NameChangeRequest.State.OPEN),
+            action="reject_name_change",
+            title=_("Reject name changes"),
+            run=lambda change, form: name_change_reject(request=change, by=request.user, answer=form["answer"]),
+        )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer to the member"), widget=forms.Textarea, required=True)
+
+
+def answer_step(model_admin, request, queryset, *, action, title, run, form_class=AnswerForm, intro=""):
+    """An admin action that asks for input first (an answer, points): the form posts back to the action."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done = 0
+        for obj in queryset:
+            try:
+                run(obj, form.cleaned_data)
+                done += 1
+            except PointsError as exc:  # every domain refusal (MembersError is one)
+                model_admin.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
+        model_admin.message_user(request, _("%(n)d done.") % {"n": done})
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "intro": intro,
+        "objects": list(queryset),
+        "form": form,
+        "action": action,
+    }
+    return TemplateResponse(request, "admin/office_form.html", context)
+
+
+def admin_site_urls(site: admin.AdminSite):
+    """The admin's URLs for ``loyalty/urls.py``: the admin site plus the per-program dashboards
+    (``dashboard/<program>/``). With ``settings.OTP_ADMIN`` (Default: not DEBUG) the site is django-otp's
+    ``OTPAdminSite``: every admin page needs a login verified with a TOTP device (``manage.py staff_otp_device``)."""
+    from points.admin import dashboard_view
+
+    if getattr(settings, "OTP_ADMIN", not settings.DEBUG):
+        from django_otp.admin import OTPAdminSite
+
+        otp_admin_site(site, OTPAdminSite)
+    urls = [url_path("dashboard/<slug:program>/", site.admin_view(dashboard_view), name="dashboard"), *site.get_urls()]
+    return urls, "admin", site.name
+
+
+def otp_admin_site(site, otp_class) -> None:
+    """Make ``site`` (with every model already registered on it) an OTP admin site: its class becomes a subclass of
+    the OTP class, so the login form asks for the token and ``has_permission`` requires ``request.user.is_verified()``
+    on every page, the ModelAdmins' included (they call their ``admin_site``)."""
+    target = getattr(site, "_wrapped", site)
+    if target is empty:
+        site._setup()
+        target = site._wrapped
+    if not isinstance(target, otp_class):
+        target.__class__ = type(f"OTP{type(target).__name__}", (otp_class, type(target)), {})

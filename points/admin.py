@@ -6,9 +6,19 @@ the services, and staff correct the ledger with an Adjustment, never by editing 
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import OuterRef, Subquery
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import DateField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Greatest, TruncMonth
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,9 +29,14 @@ from members.admin import (
     ScopedChoicesMixin,
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
+    answer_step,
     entry_cause,
+    html_table,
 )
+from members.models import Program
+from members.selectors import settings_on
 
+from .exceptions import PointsError
 from .models import (
     Adjustment,
     ApiToken,
@@ -46,6 +61,8 @@ from .models import (
     QualificationCredit,
     StayNight,
 )
+from .services.adjustments import adjustment_approve, adjustment_reject, adjustment_request
+from .services.claims import claim_approve, claim_reject
 from .services.tokens import api_token_revoke
 
 MEMBER_SEARCH = ("=member__cards__number", "=member__number", "^member__family_name", "^member__given_name")
@@ -347,11 +364,64 @@ class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
     raw_id_fields = ("member",)
 
 
+class AdjustmentForm(forms.ModelForm):
+    """An adjustment request: a trial run of ``adjustment_request`` (rolled back) shows its refusals on the form."""
+
+    requested_by = None  # set by the admin: the user asking
+
+    class Meta:
+        model = Adjustment
+        fields = ("member", "points", "reason", "used_on", "qualifies")
+
+    def request_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "member": data["member"],
+            "points": data["points"],
+            "reason": data["reason"],
+            "used_on": data["used_on"],
+            "qualifies": data.get("qualifies", False),
+            "requested_by": self.requested_by,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.instance.pk:
+            return cleaned
+        try:
+            with transaction.atomic():
+                adjustment_request(**self.request_kwargs())
+                raise _TrialRun
+        except _TrialRun:
+            pass
+        except PointsError as exc:
+            raise ValidationError(exc.detail) from exc
+        return cleaned
+
+
+class _TrialRun(Exception):
+    pass
+
+
+class ReasonForm(forms.Form):
+    answer = forms.CharField(label=_("Why it is rejected"), widget=forms.Textarea, required=True)
+
+
+class ClaimApproveForm(forms.Form):
+    points = forms.IntegerField(label=_("Missing points to credit"), min_value=0, initial=0)
+    nights = forms.IntegerField(label=_("Missing nights to count (ST2)"), min_value=0, initial=0)
+    answer = forms.CharField(label=_("Answer to the member"), widget=forms.Textarea, required=False)
+
+
 @admin.register(Adjustment)
 class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
-    """How the office corrects points (A5 claims, corrections): an adjustment, never an edit of the ledger."""
+    """How the office corrects points (A5 claims, corrections): an adjustment, never an edit of the ledger.
+
+    Maker-checker: up to the program's threshold (Default 10,000 points) it posts at once; above it, it waits for
+    a supervisor other than the requester (actions "Approve" / "Reject")."""
 
     program_path = "member__program"
+    form = AdjustmentForm
     list_display = ("created_at", "member", "points", "reason", "used_on", "qualifies", "state", "requested_by")
     list_filter = ("state", ("member__program", ScopedRelatedFieldListFilter), "qualifies")
     list_select_related = ("member", "requested_by")
@@ -359,21 +429,61 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     raw_id_fields = ("member",)
     readonly_fields = ("state", "requested_by", "approved_by", "created_at", "decided_at")
     fields = ("member", "points", "reason", "used_on", "qualifies", *readonly_fields)
+    actions = ("approve_adjustments", "reject_adjustments")
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.state != Adjustment.State.AWAITING_APPROVAL:
-            return self.fields  # decided: it is in the ledger (or rejected) and stays as it was
+        if obj is not None:
+            return self.fields  # requested: only a decision changes it (maker-checker), never an edit
         return self.readonly_fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"requested_by": request.user})
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.requested_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return
+        adjustment = adjustment_request(**form.request_kwargs())
+        obj.pk = adjustment.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+        if adjustment.state == Adjustment.State.AWAITING_APPROVAL:
+            self.message_user(
+                request, _("Above the approval threshold: it waits for a supervisor's approval."), messages.WARNING
+            )
+
+    @admin.action(
+        description=_("Approve the selected adjustments (supervisor, not the requester)"), permissions=["change"]
+    )
+    def approve_adjustments(self, request, queryset):
+        done = 0
+        for adjustment in queryset.filter(state=Adjustment.State.AWAITING_APPROVAL):
+            try:
+                adjustment_approve(adjustment=adjustment, approved_by=request.user)
+                done += 1
+            except PointsError as exc:
+                self.message_user(request, f"{adjustment}: {exc.detail}", messages.ERROR)
+        self.message_user(request, _("%(n)d adjustment(s) approved and posted.") % {"n": done})
+
+    @admin.action(description=_("Reject the selected adjustments"), permissions=["change"])
+    def reject_adjustments(self, request, queryset):
+        return answer_step(
+            self,
+            request,
+            queryset.filter(state=Adjustment.State.AWAITING_APPROVAL),
+            action="reject_adjustments",
+            title=_("Reject adjustments"),
+            form_class=ReasonForm,
+            run=lambda adjustment, data: adjustment_reject(
+                adjustment=adjustment, by=request.user, reason=data["answer"]
+            ),
+        )
 
 
 @admin.register(Claim)
 class ClaimAdmin(StaffScopeMixin, SimpleHistoryAdmin):
-    """A5: members' reports of missing points or nights, for the office to approve or reject."""
+    """A5: members' reports of missing points or nights, for the office to approve (an adjustment, maker-checker
+    applies) or reject with an answer the member sees."""
 
     program_path = "member__program"
     hotel_path = "hotel"
@@ -382,7 +492,151 @@ class ClaimAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     list_select_related = ("member", "hotel")
     search_fields = MEMBER_SEARCH
     raw_id_fields = ("member", "adjustment")
-    readonly_fields = ("created_at", "decided_at", "decided_by", "adjustment")
+    readonly_fields = ("state", "answer", "created_at", "decided_at", "decided_by", "adjustment")
+    actions = ("approve_claims", "reject_claims")
+
+    @admin.action(
+        description=_("Approve the selected claims (with the missing points or nights)"), permissions=["change"]
+    )
+    def approve_claims(self, request, queryset):
+        return answer_step(
+            self,
+            request,
+            queryset.filter(state=Claim.State.OPEN),
+            action="approve_claims",
+            title=_("Approve claims (A5)"),
+            intro=_("Each selected claim gets these points (an adjustment) and nights."),
+            form_class=ClaimApproveForm,
+            run=lambda claim, data: claim_approve(
+                claim=claim, points=data["points"], nights=data["nights"], by=request.user, answer=data["answer"]
+            ),
+        )
+
+    @admin.action(description=_("Reject the selected claims (with the answer the member sees)"), permissions=["change"])
+    def reject_claims(self, request, queryset):
+        return answer_step(
+            self,
+            request,
+            queryset.filter(state=Claim.State.OPEN),
+            action="reject_claims",
+            title=_("Reject claims (A5)"),
+            run=lambda claim, data: claim_reject(claim=claim, by=request.user, answer=data["answer"]),
+        )
+
+
+# --- Dashboard ----------------------------------------------------------------------------------------------------
+
+DASHBOARD_MONTHS = 24
+DASHBOARD_SERIES = (
+    ("issued", _("Points issued (earned + bonus)")),
+    ("posted", _("Points posted")),
+    ("redeemed", _("Points redeemed")),
+    ("expired", _("Points expired")),
+    ("outstanding", _("Outstanding posted points (month end)")),
+)
+
+
+def ledger_by_month(*, program: Program, last_month: dt.date, months: int = DASHBOARD_MONTHS) -> list[dict]:
+    """Points issued, posted, redeemed, expired and outstanding by month, from the ledger in one grouped query.
+
+    Entries before the first month fall into one opening bucket (the month before), so the outstanding balance of
+    each month is the running sum."""
+    first = last_month - relativedelta(months=months - 1)
+    opening = first - dt.timedelta(days=1)
+    rows = (
+        LedgerEntry.objects.filter(member__program=program)
+        .annotate(month=TruncMonth(Greatest("effective_on", Value(opening, output_field=DateField()))))
+        .values("month", "kind")
+        .annotate(points=Sum("points"), pending=Sum("pending"))
+        .order_by()
+    )
+    by_month = {first + relativedelta(months=i): dict.fromkeys(dict(DASHBOARD_SERIES), 0) for i in range(months)}
+    running = 0
+    totals: dict[dt.date, int] = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        totals[month] = totals.get(month, 0) + (row["points"] or 0)
+        figures = by_month.get(month)
+        if figures is None:
+            continue
+        kind = row["kind"]
+        if kind in ("earn", "bonus"):
+            figures["issued"] += row["pending"] or 0
+        elif kind == "post":
+            figures["posted"] += row["points"] or 0
+        elif kind == "redeem":
+            figures["redeemed"] -= row["points"] or 0
+        elif kind == "expire":
+            figures["expired"] -= row["points"] or 0
+    running = sum(n for month, n in totals.items() if month < first)
+    result = []
+    for month, figures in by_month.items():
+        running += totals.get(month, 0)
+        figures["outstanding"] = running
+        result.append({"month": month, **figures})
+    return result
+
+
+def bar_chart(values: list[tuple[str, int]], *, height: int = 120, bar: int = 22) -> str:
+    """An inline SVG bar chart (server-side, no JavaScript); negative values are drawn below the axis."""
+    top = max([v for _, v in values] + [0]) or 1
+    bottom = min([v for _, v in values] + [0])
+    span = top - bottom or 1
+    zero = height * top / span
+    bars = []
+    for i, (label, value) in enumerate(values):
+        h = abs(value) * height / span
+        y = zero - h if value >= 0 else zero
+        bars.append((i * bar, round(y, 1), bar - 4, round(h, 1), f"{label}: {value:,}"))
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img" class="loyalty-chart">'
+        '<line x1="0" y1="{}" x2="{}" y2="{}" stroke="#999"/>{}</svg>',
+        len(values) * bar,
+        height + 2,
+        round(zero, 1),
+        len(values) * bar,
+        round(zero, 1),
+        format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690"><title>{}</title></rect>',
+            bars,
+        ),
+    )
+
+
+def dashboard_view(request, program: str):
+    """The per-program dashboard (admin/dashboard/<program>/): the last 24 months of the ledger and the liability
+    in yen (outstanding posted points x the value of a point, R1)."""
+    program_obj = get_object_or_404(Program, code=program)
+    user = request.user
+    if not (user.is_superuser or user.programs.filter(pk=program_obj.pk).exists()):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows = ledger_by_month(program=program_obj, last_month=today.replace(day=1))
+    outstanding = LedgerEntry.objects.filter(member__program=program_obj).aggregate(total=Sum("points"))["total"] or 0
+    row = settings_on(program=program_obj, on=today)
+    point_value = row.point_value_yen if row is not None else 1
+    charts = [
+        {"title": title, "svg": bar_chart([(r["month"].strftime("%Y-%m"), r[key]) for r in rows])}
+        for key, title in DASHBOARD_SERIES
+    ]
+    table = html_table(
+        [str(_("month")), *(str(title) for _key, title in DASHBOARD_SERIES)],
+        [(r["month"].strftime("%Y-%m"), *(f"{r[key]:,}" for key, _t in DASHBOARD_SERIES)) for r in rows],
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Dashboard: %(program)s") % {"program": program_obj.name},
+        "charts": charts,
+        "table": table,
+        "outstanding_points": f"{outstanding:,}",
+        "liability_yen": f"{round(outstanding * point_value):,}",
+        "point_value": point_value,
+        "first_month": rows[0]["month"].strftime("%Y-%m"),
+        "last_month": rows[-1]["month"].strftime("%Y-%m"),
+    }
+    return TemplateResponse(request, "admin/dashboard.html", context)
 
 
 # --- The ledger (read-only) -----------------------------------------------------------------------------------

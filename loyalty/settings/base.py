@@ -123,6 +123,8 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 ADMIN_URL = env("ADMIN_URL", default="admin/")
+# Staff sign in to the admin with a password and a TOTP device (django-otp); onboarding: manage.py staff_otp_device.
+OTP_ADMIN = env.bool("OTP_ADMIN", default=True)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@loyalty.example")

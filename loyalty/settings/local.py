@@ -4,3 +4,5 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+# The admin without a second factor: the newcomer's machine and the test suite (the OTP tests turn it on).
+OTP_ADMIN = env.bool("OTP_ADMIN", default=False)

@@ -16,3 +16,5 @@ TEST_RUNNER = "django.test.runner.DiscoverRunner"
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 # django-axes needs the request in authenticate(); the test client's login() has none. Lockout tests turn it on.
 AXES_ENABLED = False
+# The admin without a second factor, except in the tests about it.
+OTP_ADMIN = False

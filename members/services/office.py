@@ -1,0 +1,86 @@
+"""What only the office does to a membership: register an email for a member who has none (A2) and change a
+member's name on request (M7)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import MembersError
+from ..models import Member, NameChangeRequest, User
+
+
+class OfficeError(MembersError):
+    """The office cannot make this change."""
+
+    code = "invalid_office_change"
+
+
+@transaction.atomic
+def member_register_email(*, member: Member, email: str, by: User | None = None) -> Member:
+    """A2: a member with no registered email asks the office, which registers one (then "Forgot your password"
+    works). The address is a login name (A1), so no other open membership of the program may use it."""
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise OfficeError(f"{email!r} is not an email address", field="email") from exc
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if locked.closed_on is not None:
+        raise OfficeError(f"membership {locked.number} is closed (M9)", field="member")
+    taken = (
+        Member.objects.filter(program_id=locked.program_id, email__iexact=email, closed_on__isnull=True)
+        .exclude(pk=locked.pk)
+        .first()
+    )
+    if taken is not None:
+        raise OfficeError(f"{email} is already the email of membership {taken.number} (A1 login name)", field="email")
+    locked.email = email
+    locked._history_user = by
+    locked.save(update_fields=["email"])
+    if locked.user_id:
+        User.objects.filter(pk=locked.user_id).update(email=email)
+    return locked
+
+
+@transaction.atomic
+def member_change_name(*, request: NameChangeRequest, by: User, answer: str = "") -> Member:
+    """M7: the office applies a member's name change request."""
+    locked = NameChangeRequest.objects.select_for_update().select_related("member").get(pk=request.pk)
+    if locked.state != NameChangeRequest.State.OPEN:
+        raise OfficeError(f"the request is already {locked.get_state_display().lower()}", field="state")
+    if not locked.family_name.strip() or not locked.given_name.strip():
+        raise OfficeError("the new family and given names are required", field="family_name")
+    member = Member.objects.select_for_update().get(pk=locked.member_id)
+    if member.closed_on is not None:
+        raise OfficeError(f"membership {member.number} is closed (M9)", field="member")
+    member.family_name = locked.family_name.strip()
+    member.given_name = locked.given_name.strip()
+    member._history_user = by
+    member.save(update_fields=["family_name", "given_name"])
+    locked.state = NameChangeRequest.State.DONE
+    locked.answer = answer.strip()
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked._history_user = by
+    locked.save(update_fields=["state", "answer", "decided_by", "decided_at"])
+    return member
+
+
+@transaction.atomic
+def name_change_reject(*, request: NameChangeRequest, by: User, answer: str) -> NameChangeRequest:
+    """M7: the office turns a name change request down, with the reason the member sees."""
+    if not answer.strip():
+        raise OfficeError("give the member the reason", field="answer")
+    locked = NameChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.state != NameChangeRequest.State.OPEN:
+        raise OfficeError(f"the request is already {locked.get_state_display().lower()}", field="state")
+    locked.state = NameChangeRequest.State.REJECTED
+    locked.answer = answer.strip()
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked._history_user = by
+    locked.save(update_fields=["state", "answer", "decided_by", "decided_at"])
+    return locked
