@@ -5,7 +5,7 @@ dining: not the status bonus, OE6; not transfers or adjustments unless they qual
 R1) plus the year's qualification credits (ST3 legacy import, merges). Eligible nights are the member's room nights
 of the year (SH1: one per date) plus the credits' nights. The tier they reach is judged by the thresholds in force
 on December 31 of the year (PT1). The yearly job (J4) runs the same statement for the whole program
-(``qualification_queryset``).
+(``totals_sql``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, IntegerField, Sum, Value
 
 from members.models import Member, Program, Tier
 from members.selectors import settings_on
@@ -43,50 +43,45 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _sum(queryset: QuerySet, column: str) -> Coalesce:
-    total = queryset.order_by().values("member_id").annotate(s=Sum(column)).values("s")
-    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
-
-
-def tier_case(settings) -> Case:
-    """ST2 as SQL: Exclusive at 15,000 qualifying points or 20 eligible nights, Loyal at 5,000 or 5 (Defaults: the
-    thresholds come from the program settings), Member below."""
-    return Case(
-        When(
-            Q(q_points__gte=settings.exclusive_points) | Q(q_nights__gte=settings.exclusive_nights),
-            then=Value(Tier.EXCLUSIVE.value),
-        ),
-        When(Q(q_points__gte=settings.loyal_points) | Q(q_nights__gte=settings.loyal_nights), then=Value("loyal")),
-        default=Value(Tier.MEMBER.value),
-        output_field=CharField(),
-    )
-
-
-def qualification_queryset(*, program: Program, year: int, settings) -> QuerySet[Member]:
-    """The members of ``program`` annotated with ``q_points`` and ``q_nights`` of ``year`` and the ``tier`` they
-    reach under ``settings``: one statement for the whole program (the yearly job) or one member (the API)."""
+def totals_sql(*, program: Program, year: int, settings, member: Member | None = None) -> tuple[str, list]:
+    """ST2 in one statement: ``(member_id, q_points, q_nights, tier)`` for every open member of ``program`` with
+    anything in ``year`` (or for ``member`` only). One GROUP BY over the union of the three sources, each composed
+    by the ORM: base points of uses in the year and qualifying adjustments (bonus and transfers carry no qualifying
+    points, OE6), room nights of the year (SH1), legacy credits (ST3). The tier is judged by ``settings``."""
     first, last = _year_bounds(year)
-    member = OuterRef("pk")
-    nights = (
-        StayNight.objects.filter(member=member, night_of__range=(first, last))
-        .order_by()
+    scope = {"member__program": program, "member__closed_on__isnull": True}
+    if member is not None:
+        scope = {"member": member}
+    points = (
+        LedgerEntry.objects.filter(used_on__range=(first, last), **scope)
+        .exclude(qualifying_points=0)
         .values("member_id")
-        .annotate(n=Sum(Value(1)))
-        .values("n")
+        .annotate(p=Sum("qualifying_points"), n=Value(0, output_field=IntegerField()))
+        .order_by()
     )
-    credits = QualificationCredit.objects.filter(member=member, year=year)
-    return (
-        Member.objects.filter(program=program)
-        .annotate(
-            q_points=_sum(
-                LedgerEntry.objects.filter(member=member, used_on__range=(first, last)).exclude(qualifying_points=0),
-                "qualifying_points",
-            )
-            + _sum(credits, "points"),
-            q_nights=Coalesce(Subquery(nights, output_field=IntegerField()), 0) + _sum(credits, "nights"),
-        )
-        .annotate(tier=tier_case(settings))
+    nights = (
+        StayNight.objects.filter(night_of__range=(first, last), **scope)
+        .values("member_id")
+        .annotate(p=Value(0, output_field=IntegerField()), n=Count("id"))
+        .order_by()
     )
+    credits = (
+        QualificationCredit.objects.filter(year=year, **scope)
+        .values("member_id")
+        .annotate(p=Sum("points"), n=Sum("nights"))
+        .order_by()
+    )
+    union_sql, params = points.union(nights, credits, all=True).query.sql_with_params()
+    tier = (
+        "CASE WHEN SUM(u.p) >= %s OR SUM(u.n) >= %s THEN 'exclusive' "
+        "WHEN SUM(u.p) >= %s OR SUM(u.n) >= %s THEN 'loyal' ELSE 'member' END"
+    )
+    sql = (
+        f"SELECT u.member_id, SUM(u.p) AS q_points, SUM(u.n) AS q_nights, {tier} AS tier "
+        f"FROM ({union_sql}) u GROUP BY u.member_id"
+    )
+    thresholds = [settings.exclusive_points, settings.exclusive_nights, settings.loyal_points, settings.loyal_nights]
+    return sql, [*thresholds, *params]  # the CASE (SELECT list) comes before the union in the text
 
 
 def qualification(*, member: Member, year: int) -> Qualification:
@@ -96,10 +91,10 @@ def qualification(*, member: Member, year: int) -> Qualification:
             f"{member.program.name} has no status tiers: qualification is a One Harmony benefit (ST1)"
         )
     thresholds = settings_on(program=member.program, on=_year_bounds(year)[1])
-    row = (
-        qualification_queryset(program=member.program, year=year, settings=thresholds)
-        .filter(pk=member.pk)
-        .values("q_points", "q_nights", "tier")
-        .get()
-    )
-    return Qualification(year=year, points=row["q_points"], nights=row["q_nights"], tier=row["tier"])
+    sql, params = totals_sql(program=member.program, year=year, settings=thresholds, member=member)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return Qualification(year=year, points=0, nights=0, tier=Tier.MEMBER.value)
+    return Qualification(year=year, points=int(row[1]), nights=int(row[2]), tier=row[3])

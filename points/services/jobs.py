@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, QuerySet, Sum, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from members.models import Program
 
 from ..exceptions import JobAlreadyRunning
-from ..models import EntryKind, JobRun, LedgerEntry, LotConsumption, MemberBalance, PointLot
+from ..models import EntryKind, JobRun, LedgerEntry, MemberBalance, PointLot
 from . import ledger
 
 
@@ -85,7 +85,15 @@ def job_run(*, job: str, program: Program, as_of: dt.date) -> Iterator[JobRun]:
 
 
 def _insert_lot_entries(
-    lots: QuerySet[PointLot], *, kind: str, points, pending, effective_on, reason: str, run: JobRun
+    lots: QuerySet[PointLot],
+    *,
+    kind: str,
+    points,
+    pending,
+    effective_on,
+    reason: str,
+    run: JobRun,
+    with_bill: bool = True,
 ) -> int:
     """One ledger entry per lot, set-based: the job's posting (J1) or lapse (J2/J3) of each lot, tied to the run.
     The ledger's unique constraints (a lot posts once, lapses once) make a second insert of the same a no-op."""
@@ -116,7 +124,7 @@ def _insert_lot_entries(
             qualifying_=Value(0),
             reason_=Value(reason),
             lot_id=F("id"),
-            bill_id=F("entry__bill_id"),
+            bill_id=F("entry__bill_id") if with_bill else Value(None, output_field=IntegerField()),
             job_run_id=Value(run.pk),
         ),
     )
@@ -168,8 +176,9 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
 def expire_points(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
     """J2/J3 (EX1, EX2): expire the posted points whose validity ended before ``as_of``. Returns counts per program.
 
-    Every lapse is an ``expire`` entry tied to the job run (one per lot, unique: a lot expires once) with its lot
-    consumption; the balance rows drop by the lapsed points and the lots keep nothing. A debt (EX5) never lapses:
+    Every lapse is an ``expire`` entry tied to the job run and naming its lot (one per lot, unique: a lot expires
+    once; the entry's ``lot`` is its consumption record, so no ``LotConsumption`` row doubles the million writes);
+    the balance rows drop by the lapsed points and the lots keep nothing. A debt (EX5) never lapses:
     only lots with points left are touched.
     """
     programs = [program] if program else list(Program.objects.order_by("code"))
@@ -193,14 +202,7 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
             effective_on=Value(as_of),
             reason="EX1" if program.is_one_harmony else "EX2",
             run=run,
-        )
-        # Each lapse consumes its lot: the entries this run inserted whose lot still holds the points.
-        insert_select(
-            LotConsumption,
-            ["entry", "lot", "points"],
-            LedgerEntry.objects.filter(job_run=run, kind=EntryKind.EXPIRE, lot__remaining__gt=0).values(
-                entry_=F("id"), lot_=F("lot_id"), points_=-F("points")
-            ),
+            with_bill=False,  # the lot leads to its entry and bill; the join would cost a million lookups
         )
         points = update_from(
             MemberBalance,
@@ -228,118 +230,31 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
     from members.models import StatusPeriod
     from members.selectors import settings_on
 
-    from ..qualification import qualification_queryset
+    from ..qualification import totals_sql
 
     settings = settings_on(program=program, on=dt.date(year, 12, 31))
-    with job_run(job=JobRun.Job.QUALIFY, program=program, as_of=dt.date(year, 12, 31)) as run:
-        qualified = qualification_queryset(program=program, year=year, settings=settings).exclude(tier="member")
-        rank = "CASE {t} WHEN 'exclusive' THEN 2 WHEN 'loyal' THEN 1 ELSE 0 END"
-        rows = insert_select(
-            StatusPeriod,
-            ["member", "tier", "valid_from", "valid_until", "qualification_year", "source", "job_run", "created_at"],
-            qualified.values(
-                member_=F("pk"),
-                tier_=F("tier"),
-                valid_from_=Value(dt.date(year + 1, 4, 1)),
-                valid_until_=Value(dt.date(year + 2, 3, 31)),
-                year_=Value(year),
-                source_=Value(StatusPeriod.Source.QUALIFICATION),
-                job_run_id=Value(run.pk),
-                created_at_=Now(),
-            ),
-            on_conflict=(
-                "(member_id, qualification_year, source) DO UPDATE SET tier = excluded.tier, "
-                f"job_run_id = excluded.job_run_id WHERE {rank.format(t='excluded.tier')} > "
-                f"{rank.format(t=StatusPeriod._meta.db_table + '.tier')}"
-            ),
+    totals, params = totals_sql(program=program, year=year, settings=settings)
+    table = StatusPeriod._meta.db_table
+    rank = "CASE {} WHEN 'exclusive' THEN 2 WHEN 'loyal' THEN 1 ELSE 0 END"
+    with (
+        job_run(job=JobRun.Job.QUALIFY, program=program, as_of=dt.date(year, 12, 31)) as run,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"INSERT INTO {table} (member_id, tier, valid_from, valid_until, qualification_year, source,"
+            f" job_run_id, created_at) SELECT t.member_id, t.tier, %s, %s, %s, %s, %s, CURRENT_TIMESTAMP"
+            f" FROM ({totals}) t WHERE t.tier <> 'member'"
+            f" ON CONFLICT (member_id, qualification_year, source) DO UPDATE SET tier = excluded.tier,"
+            f" job_run_id = excluded.job_run_id"
+            f" WHERE {rank.format('excluded.tier')} > {rank.format(table + '.tier')}",
+            [
+                dt.date(year + 1, 4, 1),  # ST1: valid April 1 of the next year ...
+                dt.date(year + 2, 3, 31),  # ... to March 31 of the year after
+                year,
+                StatusPeriod.Source.QUALIFICATION,
+                run.pk,
+                *params,
+            ],
         )
-        run.counts = {"qualified": rows}
+        run.counts = {"qualified": cursor.rowcount}
     return run.counts
-
-
-def expiry_reminders_send(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
-    """EX6: one email per member and expiry date for points lapsing within the program's reminder window
-    (Default 60 days). The reminders are chosen in one statement (unique per member and date, so a rerun sends
-    nothing twice); the emails then go out in batches."""
-    programs = [program] if program else list(Program.objects.order_by("code"))
-    return {p.code: _remind_program(program=p, as_of=as_of) for p in programs}
-
-
-def _remind_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
-    from members.selectors import settings_on
-
-    from ..models import ExpiryReminder
-
-    window = settings_on(program=program, on=as_of).expiry_reminder_days
-    with job_run(job=JobRun.Job.REMIND, program=program, as_of=as_of) as run:
-        chosen = insert_select(
-            ExpiryReminder,
-            ["member", "expires_on", "points", "job_run", "emailed"],
-            PointLot.objects.filter(
-                member__program=program,
-                member__closed_on__isnull=True,
-                state=PointLot.State.POSTED,
-                remaining__gt=0,
-                expires_on__range=(as_of, as_of + dt.timedelta(days=window)),
-            )
-            .values("member_id", "expires_on")
-            .annotate(points_=Sum("remaining"), job_run_=Value(run.pk), emailed_=Value(False))
-            .order_by(),
-        )
-        run.counts = {"reminders": chosen}
-    sent = _send_reminders(program=program)
-    run.counts["emailed"] = sent
-    JobRun.objects.filter(pk=run.pk).update(counts=run.counts)
-    return run.counts
-
-
-def _send_reminders(*, program: Program, batch: int = 500) -> int:
-    from django.conf import settings as django_settings
-    from django.core.mail import get_connection
-    from django.core.mail.message import EmailMessage
-    from django.utils.translation import gettext as _
-    from django.utils.translation import override
-
-    from ..models import ExpiryReminder
-
-    sent = 0
-    while True:
-        with transaction.atomic():
-            due = list(
-                ExpiryReminder.objects.select_for_update(skip_locked=True)
-                .filter(member__program=program, sent_at__isnull=True)
-                .select_related("member")
-                .order_by("id")[:batch]
-            )
-            if not due:
-                return sent
-            messages = []
-            for reminder in due:
-                member = reminder.member
-                reminder.emailed = bool(member.email)
-                if not member.email:
-                    continue
-                with override(member.language or "en"):
-                    messages.append(
-                        EmailMessage(
-                            subject=_("Your %(program)s points expire on %(date)s")
-                            % {"program": program.name, "date": reminder.expires_on.isoformat()},
-                            body=_(
-                                "Dear %(name)s,\n\n%(points)s of your points are valid through %(date)s and lapse "
-                                "the day after. Redeem them before then in My Account.\n"
-                            )
-                            % {
-                                "name": member.full_name,
-                                "points": f"{reminder.points:,}",
-                                "date": reminder.expires_on.isoformat(),
-                            },
-                            from_email=django_settings.DEFAULT_FROM_EMAIL,
-                            to=[member.email],
-                        )
-                    )
-            get_connection().send_messages(messages)
-            now = timezone.now()
-            for reminder in due:
-                reminder.sent_at = now
-            ExpiryReminder.objects.bulk_update(due, ["sent_at", "emailed"])
-            sent += len(messages)

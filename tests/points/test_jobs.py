@@ -37,7 +37,7 @@ def test_j2_ex1_one_harmony_points_lapse_after_january_31_of_year_plus_3(oh):
     assert balance(member) == 500
     entry = LedgerEntry.objects.get(member=member, kind=EntryKind.EXPIRE)
     assert (entry.points, entry.reason, entry.job_run.as_of) == (-1000, "EX1", D(2027, 2, 1))
-    assert entry.consumptions.get().points == 1000
+    assert (entry.lot.points, entry.lot.remaining) == (1000, 0)  # the lapse names the lot it emptied
     assert_consistent(member)
 
 
