@@ -12,6 +12,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,11 +22,14 @@ from loyalty.api.permissions import check_hotel_scope, check_member_scope, check
 from points.models import ApiToken, Hotel
 from points.qualification import qualification
 from points.selectors import points_summary
+from rewards.api.serializers import MemberCancelledSerializer
+from rewards.selectors import points_forfeited
 
 from ..exceptions import MemberNotFound
 from ..models import Card, Member, MembershipCategory, Program
 from ..selectors import member_by_card, status_on
 from ..services.enrolment import member_enroll
+from ..services.membership import CANCEL_REASONS, member_cancel
 from .serializers import EnrolledMemberSerializer, EnrolmentSerializer, MemberAccountSerializer, QualificationSerializer
 
 MAX_CARD = Card._meta.get_field("number").max_length
@@ -185,6 +189,49 @@ class MemberDetailView(APIView):
         member = _member(request.auth, card)
         body = _account_body(member, timezone.localdate())
         return Response(MemberAccountSerializer(body).data)
+
+    @extend_schema(
+        operation_id="members_cancel",
+        summary="Cancel a membership and forfeit all its points (office, M9)",
+        parameters=[
+            CARD,
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=list(CANCEL_REASONS),
+                description="Why the membership ends (default `cancelled`): `withdrawn` by the member, `cancelled` "
+                "by the office, `fraud` (forgery or fraud, NOC Art. 14 (2)).",
+            ),
+        ],
+        request=None,
+        responses={
+            200: MemberCancelledSerializer,
+            400: error_response("`invalid` (an unknown reason)."),
+            401: NOT_AUTHENTICATED,
+            403: error_response("`forbidden`: a hotel token (office tokens only)."),
+            404: NOT_FOUND,
+            409: error_response("`membership_closed`: the membership is already closed."),
+        },
+        description="Closes the membership today and forfeits all its points (posted and pending) at once in one "
+        "ledger entry (M9); its cards are cancelled but still resolve to it. Answers 200 with the points "
+        "forfeited. Nothing can be earned, redeemed or transferred afterwards.",
+    )
+    def delete(self, request: Request, card: str) -> Response:
+        if not is_office(request.auth):
+            raise PermissionDenied("Memberships are cancelled by the office only (M9).")
+        member = _member(request.auth, card)
+        reason = request.query_params.get("reason") or Member.ClosedReason.CANCELLED
+        if reason not in CANCEL_REASONS:
+            raise serializers.ValidationError({"reason": [f"One of {', '.join(CANCEL_REASONS)}."]})
+        member = member_cancel(member=member, reason=reason, on=timezone.localdate())
+        body = {
+            "number": member.number,
+            "closed_on": member.closed_on,
+            "points_forfeited": points_forfeited(member=member),
+        }
+        return Response(MemberCancelledSerializer(body).data)
 
 
 class QualificationView(APIView):

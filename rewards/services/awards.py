@@ -1,0 +1,76 @@
+"""One Harmony awards (OR1): an award of the catalog redeemed for its point cost through a channel that fits it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from members.models import Member
+from points.models import EntryKind, Hotel
+from points.services import ledger
+
+from ..exceptions import AwardNotAvailable, InsufficientPoints, MembershipClosed, NotApplicable, WrongChannel
+from ..models import Award, AwardRedemption
+
+Channel = AwardRedemption.Channel
+Kind = Award.Kind
+
+# OR1: Stay and Upgrade awards are redeemed through the hotel or the reservation center, Breakfast awards at the
+# restaurant or front desk, Gift awards through the office. ``api`` is a hotel's PMS/POS (a hotel token), so it
+# stands for the hotel, its front desk or its restaurant; ``website`` (My Account) is the office's own service.
+CHANNELS: dict[str, frozenset[str]] = {
+    Kind.STAY: frozenset({Channel.HOTEL, Channel.RESERVATION_CENTER, Channel.API}),
+    Kind.UPGRADE: frozenset({Channel.HOTEL, Channel.RESERVATION_CENTER, Channel.API}),
+    Kind.BREAKFAST: frozenset({Channel.RESTAURANT, Channel.FRONT_DESK, Channel.API}),
+    Kind.GIFT: frozenset({Channel.OFFICE, Channel.WEBSITE}),
+}
+
+
+@transaction.atomic
+def award_redeem(
+    *,
+    member: Member,
+    award: Award,
+    channel: str,
+    today: dt.date,
+    at_hotel: Hotel | None = None,
+    created_by=None,
+) -> AwardRedemption:
+    """OR1: redeem ``award`` for ``member``: one redeem entry of the award's point cost, soonest-expiring points
+    first (EX4). ``at_hotel``: the hotel redeeming it (a hotel token); an award of one hotel is redeemed there."""
+    if not member.program.is_one_harmony:
+        raise NotApplicable("awards are a One Harmony service (OR1)", field="member")
+    if member.closed_on is not None:
+        raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
+    if not award.active or award.program_id != member.program_id:
+        raise AwardNotAvailable(f"award {award.code} is not available (OR1)", award=["not in the active catalog"])
+    if at_hotel is not None and award.hotel_id is not None and award.hotel_id != at_hotel.pk:
+        raise AwardNotAvailable(
+            f"award {award.code} is redeemed at {award.hotel.code} only", award=[f"an award of {award.hotel.code}"]
+        )
+    allowed = CHANNELS.get(award.kind, frozenset())
+    if channel not in allowed:
+        raise WrongChannel(
+            f"a {award.get_kind_display()} is not redeemed through {channel} (OR1): "
+            f"{', '.join(sorted(allowed)) or 'no channel'}",
+            channel=[f"one of {', '.join(sorted(allowed))}"],
+        )
+
+    ledger.balance_lock(member=member)  # lock before you check
+    if Member.objects.filter(pk=member.pk, closed_on__isnull=False).exists():
+        raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
+    available = ledger.available_points(member=member, on=today)
+    if available < award.points:
+        raise InsufficientPoints(
+            f"award {award.code} costs {award.points:,} points, {max(available, 0):,} available (OR1)",
+            requested=award.points,
+            available=max(available, 0),
+        )
+    redemption = AwardRedemption.objects.create(
+        member=member, award=award, points=award.points, channel=channel, created_by=created_by
+    )
+    ledger.points_debit(
+        member=member, kind=EntryKind.REDEEM, points=award.points, on=today, award_redemption=redemption
+    )
+    return redemption

@@ -1,0 +1,217 @@
+"""New Otani Reward Certificates (NR1-NR3): the request, its one redeem entry and the certificates it issues, and
+the certificate's life at the hotel (ready, handed over, used or expired).
+
+A request is irrevocable (NR1): there is no service to change or cancel one, and none to reissue a certificate
+(NR3: never reissued, loss or theft included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member
+from members.selectors import settings_on
+from points.models import Bill, EntryKind, Hotel
+from points.services import ledger
+
+from ..exceptions import (
+    HotelNotEligible,
+    IllegalTransition,
+    InsufficientPoints,
+    InvalidRedemption,
+    MembershipClosed,
+    NotApplicable,
+    TooCloseToArrival,
+)
+from ..models import Certificate, CertificateRequest
+
+NUMBER_PREFIX = "NOC-"
+MAX_COUNT = 99  # two digits of the registration number per request
+
+State = Certificate.State
+# NR3: the life of a certificate. Expired is reached from any state but used, once past valid_until.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    State.REQUESTED: (State.READY,),
+    State.READY: (State.HANDED_OVER,),
+    State.HANDED_OVER: (State.USED,),
+    State.USED: (),
+    State.EXPIRED: (),
+}
+
+
+def check_digit(digits: str) -> str:
+    """The Luhn check digit of ``digits``: a mistyped registration number (one digit, two swapped) is caught."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        n = int(char)
+        if index % 2 == 0:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return str((10 - total % 10) % 10)
+
+
+def registration_number(*, request_id: int, index: int) -> str:
+    """NR3: ``NOC-`` + the request's id (8 digits) + the certificate's index in it (2 digits) + a Luhn digit.
+
+    Unique because the request id is (and the column has a unique constraint as the last guard)."""
+    digits = f"{request_id:08d}{index:02d}"
+    return f"{NUMBER_PREFIX}{digits}{check_digit(digits)}"
+
+
+def is_valid_registration_number(number: str) -> bool:
+    digits = number.removeprefix(NUMBER_PREFIX)
+    return number.startswith(NUMBER_PREFIX) and digits.isdigit() and check_digit(digits[:-1]) == digits[-1]
+
+
+def hotel_is_eligible(*, hotel: Hotel, member: Member) -> bool:
+    """NR2: a Group Hotel in Japan of the member's program (New Otani), still active."""
+    return (
+        hotel.program_id == member.program_id
+        and hotel.affiliation == Hotel.Affiliation.GROUP
+        and hotel.country == "JP"
+        and hotel.active
+    )
+
+
+def _ensure_open_locked(member: Member) -> None:
+    """M9, read again while the balance row is locked: a cancellation committed meanwhile is seen."""
+    closed_on = Member.objects.filter(pk=member.pk).values_list("closed_on", flat=True).first()
+    if closed_on is not None or member.closed_on is not None:
+        raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
+
+
+@transaction.atomic
+def certificates_request(
+    *,
+    member: Member,
+    count: int,
+    hotel: Hotel,
+    arrival_on: dt.date,
+    channel: str,
+    today: dt.date,
+    created_by=None,
+) -> CertificateRequest:
+    """NR1-NR3: redeem ``count`` x 5,000 posted points (Default) for ``count`` Reward Certificates, handed over at
+    ``hotel`` during the stay arriving on ``arrival_on``. Irrevocable once accepted (NR1).
+
+    One transaction: the request row, ONE redeem ledger entry (soonest-expiring points first, EX4) and the
+    certificates, each with its registration number, value, member name and card number and valid-until date.
+    """
+    if not member.program.is_new_otani:
+        raise NotApplicable("Reward Certificates are a New Otani Club service (NR1)", field="member")
+    if member.closed_on is not None:
+        raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
+    if not 1 <= count <= MAX_COUNT:
+        raise InvalidRedemption(f"count must be between 1 and {MAX_COUNT}", count=[f"1 to {MAX_COUNT}"])
+    if not hotel_is_eligible(hotel=hotel, member=member):
+        raise HotelNotEligible(
+            f"hotel {hotel.code} is not a New Otani Group Hotel in Japan (NR2)", hotel=["not a Group Hotel in Japan"]
+        )
+    settings = settings_on(program=member.program, on=today)
+    earliest = today + dt.timedelta(days=settings.certificate_lead_days)
+    if arrival_on < earliest:
+        raise TooCloseToArrival(
+            f"certificates must be requested at least {settings.certificate_lead_days} days before arrival (NR2): "
+            f"arrival on {earliest.isoformat()} or later",
+            arrival_on=[f"on or after {earliest.isoformat()}"],
+        )
+    points = count * settings.certificate_points
+
+    # Lock before you check: the balance row first, then the membership and the points under the lock.
+    ledger.balance_lock(member=member)
+    _ensure_open_locked(member)
+    available = ledger.available_points(member=member, on=today)
+    if available < points:
+        raise InsufficientPoints(
+            f"{count} certificate(s) need {points:,} posted points, {max(available, 0):,} available (NR1)",
+            requested=points,
+            available=max(available, 0),
+        )
+    request = CertificateRequest.objects.create(
+        member=member,
+        count=count,
+        points=points,
+        hotel=hotel,
+        arrival_on=arrival_on,
+        requested_on=today,
+        channel=channel,
+        created_by=created_by,
+    )
+    ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=points, on=today, certificate_request=request)
+    valid_until = today + relativedelta(months=settings.certificate_validity_months)
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                request=request,
+                member=member,
+                number=registration_number(request_id=request.pk, index=index),
+                value=settings.certificate_value,
+                member_name=member.full_name,
+                card_number=member.number,
+                issued_on=today,
+                valid_until=valid_until,
+                state=State.REQUESTED,
+                hotel=hotel,
+            )
+            for index in range(1, count + 1)
+        ]
+    )
+    return request
+
+
+@transaction.atomic
+def certificate_advance(
+    *, certificate: Certificate, to_state: str, on: dt.date, bill: Bill | None = None
+) -> Certificate:
+    """NR3: move a certificate along its life: requested -> ready (at the hotel) -> handed over (in person, NR2) ->
+    used (on ``bill``, the day of use only); any certificate not used becomes expired once ``on`` is past its
+    valid-until date. Anything else is refused (``illegal_transition``); nothing is ever reissued."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    current = certificate.state
+    if to_state == State.EXPIRED:
+        if current in (State.USED, State.EXPIRED):
+            raise IllegalTransition(f"certificate {certificate.number} is already {current}", state=[current])
+        if certificate.valid_until >= on:
+            raise IllegalTransition(
+                f"certificate {certificate.number} is valid until {certificate.valid_until.isoformat()}: "
+                "it expires only after that date",
+                state=["still valid"],
+            )
+    else:
+        if to_state not in TRANSITIONS.get(current, ()):
+            hint = " (a certificate is used only once handed over)" if to_state == State.USED else ""
+            raise IllegalTransition(
+                f"certificate {certificate.number} cannot go from {current} to {to_state}{hint}", state=[current]
+            )
+        if certificate.valid_until < on:
+            raise IllegalTransition(
+                f"certificate {certificate.number} expired after {certificate.valid_until.isoformat()}",
+                state=["expired"],
+            )
+    update = ["state"]
+    certificate.state = to_state
+    if to_state == State.HANDED_OVER:
+        certificate.handed_over_at = timezone.now()
+        update.append("handed_over_at")
+    elif to_state == State.USED:
+        if bill is not None:
+            if bill.hotel.program_id != certificate.member.program_id:
+                raise IllegalTransition(f"bill {bill.number} is not a New Otani bill", bill=["not a New Otani bill"])
+            if bill.paid_on > certificate.valid_until:
+                raise IllegalTransition(
+                    f"certificate {certificate.number} was valid until {certificate.valid_until.isoformat()}, "
+                    f"bill {bill.number} was paid on {bill.paid_on.isoformat()}",
+                    bill=["paid after the certificate's validity"],
+                )
+            certificate.used_on_bill = bill
+            update.append("used_on_bill")
+        certificate.used_on = bill.paid_on if bill is not None else on  # NR3: the day of use only
+        update.append("used_on")
+    certificate.save(update_fields=update)
+    return certificate
