@@ -664,9 +664,7 @@ class Claim(models.Model):
     description = models.TextField(_("what is missing"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     answer = models.TextField(_("answer to the member"), blank=True)
-    adjustment = models.OneToOneField(
-        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="claim"
-    )
+    adjustment = models.OneToOneField(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="claim")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

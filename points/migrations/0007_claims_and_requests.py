@@ -7,65 +7,179 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_claims_and_requests'),
-        ('points', '0006_leaner_ledger_indexes'),
+        ("members", "0005_claims_and_requests"),
+        ("points", "0006_leaner_ledger_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalClaim',
+            name="HistoricalClaim",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('points', 'Missing points'), ('nights', 'Missing nights')], default='points', max_length=8, verbose_name='kind')),
-                ('used_on', models.DateField(verbose_name='date of use')),
-                ('bill_number', models.CharField(blank=True, max_length=40, verbose_name='bill or folio number')),
-                ('description', models.TextField(verbose_name='what is missing')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='open', max_length=10, verbose_name='state')),
-                ('answer', models.TextField(blank=True, verbose_name='answer to the member')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('adjustment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='points.adjustment')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hotel', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='points.hotel')),
-                ('member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("points", "Missing points"), ("nights", "Missing nights")],
+                        default="points",
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("used_on", models.DateField(verbose_name="date of use")),
+                ("bill_number", models.CharField(blank=True, max_length=40, verbose_name="bill or folio number")),
+                ("description", models.TextField(verbose_name="what is missing")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("approved", "Approved"), ("rejected", "Rejected")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer to the member")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "adjustment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="points.adjustment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hotel",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="points.hotel",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim',
-                'verbose_name_plural': 'historical claims',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim",
+                "verbose_name_plural": "historical claims",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('points', 'Missing points'), ('nights', 'Missing nights')], default='points', max_length=8, verbose_name='kind')),
-                ('used_on', models.DateField(verbose_name='date of use')),
-                ('bill_number', models.CharField(blank=True, max_length=40, verbose_name='bill or folio number')),
-                ('description', models.TextField(verbose_name='what is missing')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='open', max_length=10, verbose_name='state')),
-                ('answer', models.TextField(blank=True, verbose_name='answer to the member')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('adjustment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claim', to='points.adjustment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hotel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='points.hotel')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='members.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("points", "Missing points"), ("nights", "Missing nights")],
+                        default="points",
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("used_on", models.DateField(verbose_name="date of use")),
+                ("bill_number", models.CharField(blank=True, max_length=40, verbose_name="bill or folio number")),
+                ("description", models.TextField(verbose_name="what is missing")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("approved", "Approved"), ("rejected", "Rejected")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer to the member")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "adjustment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim",
+                        to="points.adjustment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hotel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="points.hotel",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="members.member"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['state', 'created_at'], name='claim_state_idx')],
+                "verbose_name": "claim",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["state", "created_at"], name="claim_state_idx")],
             },
         ),
     ]
