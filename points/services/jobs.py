@@ -258,3 +258,91 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
         )
         run.counts = {"qualified": cursor.rowcount}
     return run.counts
+
+
+def expiry_reminders_send(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
+    """EX6: one email per member and expiry date for points lapsing within the program's reminder window
+    (Default 60 days). The reminders are chosen in one statement (unique per member and date, so a rerun sends
+    nothing twice); the emails then go out in batches."""
+    programs = [program] if program else list(Program.objects.order_by("code"))
+    return {p.code: _remind_program(program=p, as_of=as_of) for p in programs}
+
+
+def _remind_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
+    from members.selectors import settings_on
+
+    from ..models import ExpiryReminder
+
+    window = settings_on(program=program, on=as_of).expiry_reminder_days
+    with job_run(job=JobRun.Job.REMIND, program=program, as_of=as_of) as run:
+        chosen = insert_select(
+            ExpiryReminder,
+            ["member", "expires_on", "points", "job_run", "emailed"],
+            PointLot.objects.filter(
+                member__program=program,
+                member__closed_on__isnull=True,
+                state=PointLot.State.POSTED,
+                remaining__gt=0,
+                expires_on__range=(as_of, as_of + dt.timedelta(days=window)),
+            )
+            .values("member_id", "expires_on")
+            .annotate(points_=Sum("remaining"), job_run_=Value(run.pk), emailed_=Value(False))
+            .order_by(),
+        )
+        run.counts = {"reminders": chosen}
+    sent = _send_reminders(program=program)
+    run.counts["emailed"] = sent
+    JobRun.objects.filter(pk=run.pk).update(counts=run.counts)
+    return run.counts
+
+
+def _send_reminders(*, program: Program, batch: int = 500) -> int:
+    from django.conf import settings as django_settings
+    from django.core.mail import get_connection
+    from django.core.mail.message import EmailMessage
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    from ..models import ExpiryReminder
+
+    sent = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                ExpiryReminder.objects.select_for_update(skip_locked=True)
+                .filter(member__program=program, sent_at__isnull=True)
+                .select_related("member")
+                .order_by("id")[:batch]
+            )
+            if not due:
+                return sent
+            messages = []
+            for reminder in due:
+                member = reminder.member
+                reminder.emailed = bool(member.email)
+                if not member.email:
+                    continue
+                with override(member.language or "en"):
+                    messages.append(
+                        EmailMessage(
+                            subject=_("Your %(program)s points expire on %(date)s")
+                            % {"program": program.name, "date": reminder.expires_on.isoformat()},
+                            body=_(
+                                "Dear %(name)s,\n\n%(points)s of your points are valid through %(date)s and lapse "
+                                "the day after. Redeem them before then in My Account.\n"
+                            )
+                            % {
+                                "name": member.full_name,
+                                "points": f"{reminder.points:,}",
+                                "date": reminder.expires_on.isoformat(),
+                            },
+                            from_email=django_settings.DEFAULT_FROM_EMAIL,
+                            to=[member.email],
+                        )
+                    )
+            get_connection().send_messages(messages)
+            now = timezone.now()
+            for reminder in due:
+                reminder.sent_at = now
+            ExpiryReminder.objects.bulk_update(due, ["sent_at", "emailed"])
+            sent += len(messages)
