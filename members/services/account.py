@@ -1,0 +1,189 @@
+"""My Account writes (M3, M7, A2, A3): the member's login, profile, email change and name change requests.
+
+The member's email is the login's email (A3: the password reset goes to the registered address), kept in sync here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from ..exceptions import MembersError
+from ..models import Member, NameChangeRequest, User
+
+EMAIL_CHANGE_SALT = "members.email-change"
+EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24 * 3  # three days
+
+
+class AccountError(MembersError):
+    code = "invalid_account"
+
+
+def _lock(member: Member) -> Member:
+    return Member.objects.select_for_update(of=("self",)).select_related("user", "program").get(pk=member.pk)
+
+
+@transaction.atomic
+def member_user_create(*, member: Member, password: str | None) -> User:
+    """The member's login (A1): username = membership number, email = the member's email. ``password`` None: an
+    unusable password (a legacy member who sets one through the reset link, A2)."""
+    member = _lock(member)
+    if member.user_id is not None:
+        return member.user
+    if member.closed_on is not None:
+        raise AccountError("the membership is closed")
+    user = User(username=member.number, email=member.email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    Member.objects.filter(pk=member.pk).update(user=user)
+    return user
+
+
+@transaction.atomic
+def member_signup(
+    *, program, family_name: str, given_name: str, email: str, password: str, phone: str = "", enrolled_on: dt.date
+) -> Member:
+    """M3 on the website: enrol (the welcome email carries the number) and create the login with its password."""
+    from .enrolment import member_enroll
+
+    member = member_enroll(
+        program=program,
+        family_name=family_name,
+        given_name=given_name,
+        email=email.strip(),
+        phone=phone.strip(),
+        enrolled_on=enrolled_on,
+        channel=Member.Channel.WEBSITE,
+    )
+    member_user_create(member=member, password=password)
+    member.refresh_from_db()
+    return member
+
+
+def _email_user(member: Member) -> None:
+    if member.user_id:
+        User.objects.filter(pk=member.user_id).update(email=member.email)
+
+
+@transaction.atomic
+def member_profile_update(
+    *, member: Member, address: str, postal_code: str, country: str, phone: str, language: str = ""
+) -> Member:
+    """M7: the member changes address and phone in My Account (the email goes through ``email_change_request``)."""
+    member = _lock(member)
+    member.address = address.strip()
+    member.postal_code = postal_code.strip()
+    member.country = country.strip().upper()
+    member.phone = phone.strip()
+    fields = ["address", "postal_code", "country", "phone"]
+    if language:
+        member.language = language
+        fields.append("language")
+    member.save(update_fields=fields)
+    return member
+
+
+def email_change_token(*, member: Member, email: str) -> str:
+    return signing.dumps({"m": member.pk, "e": email, "o": member.email}, salt=EMAIL_CHANGE_SALT)
+
+
+def email_change_request(*, member: Member, email: str, base_url: str) -> str:
+    """M7: send a confirmation link to the NEW address; nothing changes until it is opened."""
+    if member.closed_on is not None:
+        raise AccountError("the membership is closed")
+    token = email_change_token(member=member, email=email.strip())
+    link = base_url.rstrip("/") + reverse("email-confirm", args=[token])
+    send_mail(
+        subject=_("Confirm your new email address"),
+        message=_(
+            "Dear %(name)s,\n\nPlease open this link to confirm %(email)s as the email address of membership "
+            "%(number)s:\n%(link)s\n\nIf you did not ask for this, ignore this email.\n"
+        )
+        % {"name": member.full_name, "email": email, "number": member.number, "link": link},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return token
+
+
+@transaction.atomic
+def email_change_confirm(*, member: Member, token: str) -> Member:
+    """M7: the member opened the link sent to the new address: the email (and the login's, A3) changes."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise AccountError("the link is invalid or has expired") from exc
+    member = _lock(member)
+    if data.get("m") != member.pk or data.get("o") != member.email:
+        raise AccountError("the link is invalid or has expired")
+    member.email = data["e"]
+    member.save(update_fields=["email"])
+    _email_user(member)
+    return member
+
+
+@transaction.atomic
+def name_change_request(*, member: Member, family_name: str, given_name: str, note: str = "") -> NameChangeRequest:
+    """M7: a name change goes through the office only: the member asks, the office decides."""
+    if member.closed_on is not None:
+        raise AccountError("the membership is closed")
+    return NameChangeRequest.objects.create(
+        member=member, family_name=family_name.strip(), given_name=given_name.strip(), note=note.strip()
+    )
+
+
+def password_link_send(*, member: Member, base_url: str) -> bool:
+    """A2, A3: a member who has no password yet (legacy OCI/MYJ) gets a link to set one at the registered email.
+    False when the member has no registered email (the office registers one first)."""
+    if not member.email or member.closed_on is not None:
+        return False
+    user = member.user if member.user_id else member_user_create(member=member, password=None)
+    if user.email != member.email:
+        user.email = member.email
+        User.objects.filter(pk=user.pk).update(email=member.email)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base_url.rstrip("/") + reverse("password_reset_confirm", args=[uid, token])
+    send_mail(
+        subject=_("Set your My Account password"),
+        message=_(
+            "Dear %(name)s,\n\nPlease open this link to set the password of your My Account (membership "
+            "%(number)s):\n%(link)s\n"
+        )
+        % {"name": member.full_name, "number": member.number, "link": link},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[member.email],
+    )
+    return True
+
+
+def member_notify(*, member: Member, subject: str, message: str) -> None:
+    """An email to the member after an action in My Account (a redemption): sent once the transaction commits."""
+    if member.email:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=subject,
+                message=message,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[member.email],
+            )
+        )
+
+
+def today() -> dt.date:
+    """The business date in Asia/Tokyo (the project's TIME_ZONE)."""
+    from django.utils import timezone
+
+    return timezone.localdate()
