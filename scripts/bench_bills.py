@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.local")
 os.environ["DEBUG"] = "false"
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"  # no welcome emails
 
 
 def reset_database(url: str) -> None:
