@@ -12,29 +12,57 @@ from .models import Card, Member, Program, StatusPeriod, Tier
 TIER_ORDER = {Tier.MEMBER: 0, Tier.LOYAL: 1, Tier.EXCLUSIVE: 2}
 
 
-def member_by_card(*, number: str, program: Program | None = None) -> Member:
-    """M2, M8: the member who holds or held the card ``number`` (current, legacy, lost, merged-away).
-
-    A merged-away membership resolves to its survivor.
-    """
-    number = (number or "").strip()
-    cards = Card.objects.filter(number=number).select_related("member", "member__program")
+def members_by_cards(*, numbers, program: Program | None = None) -> dict[str, Member]:
+    """M2, M8: the member behind each card number (current, legacy, lost, merged-away), in two queries however many
+    numbers: a batch of bills resolves its cards at once. A merged-away membership resolves to its survivor; a
+    number held by more than one member (only possible across programs) resolves to none. Status periods come
+    prefetched (OE6 reads the status in force on each date of use)."""
+    numbers = {(n or "").strip() for n in numbers} - {""}
+    if not numbers:
+        return {}
+    cards = Card.objects.filter(number__in=numbers)
     if program is not None:
         cards = cards.filter(program=program)
-    members = {card.member_id: card.member for card in cards}
-    if not members:
-        # A membership number is always a card too, but fall back to the member row itself.
-        found = Member.objects.filter(number=number).select_related("program")
-        if program is not None:
-            found = found.filter(program=program)
-        members = {m.pk: m for m in found}
-    if len(members) != 1:
-        raise MemberNotFound(f"no member holds card {number}" if not members else f"card {number} is ambiguous")
-    member = next(iter(members.values()))
-    seen = set()
-    while member.merged_into_id and member.pk not in seen:
-        seen.add(member.pk)
-        member = Member.objects.select_related("program").get(pk=member.merged_into_id)
+    holders: dict[str, set[int]] = {}
+    for number, member_id in cards.values_list("number", "member_id"):
+        holders.setdefault(number, set()).add(member_id)
+    if program is not None:  # a membership number is always a card too; fall back to the member row itself
+        for number, member_id in Member.objects.filter(
+            program=program, number__in=numbers - holders.keys()
+        ).values_list("number", "pk"):
+            holders[number] = {member_id}
+    wanted = {next(iter(ids)) for ids in holders.values() if len(ids) == 1}
+    members = {
+        m.pk: m
+        for m in Member.objects.filter(pk__in=wanted).select_related("program").prefetch_related("status_periods")
+    }
+    survivors = {m.merged_into_id for m in members.values() if m.merged_into_id}
+    seen: set[int] = set()
+    while survivors - members.keys() - seen:  # merged into a member merged in turn: follow the chain
+        seen |= survivors
+        for m in (
+            Member.objects.filter(pk__in=survivors - members.keys())
+            .select_related("program")
+            .prefetch_related("status_periods")
+        ):
+            members[m.pk] = m
+        survivors = {m.merged_into_id for m in members.values() if m.merged_into_id}
+
+    def final(member: Member) -> Member:
+        hops = 0
+        while member.merged_into_id and member.merged_into_id in members and hops < 10:
+            member, hops = members[member.merged_into_id], hops + 1
+        return member
+
+    return {n: final(members[next(iter(ids))]) for n, ids in holders.items() if len(ids) == 1}
+
+
+def member_by_card(*, number: str, program: Program | None = None) -> Member:
+    """M2, M8: the member who holds or held the card ``number``; a merged-away membership resolves to its survivor."""
+    number = (number or "").strip()
+    member = members_by_cards(numbers=[number], program=program).get(number)
+    if member is None:
+        raise MemberNotFound(f"no member holds card {number}")
     return member
 
 

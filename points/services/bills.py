@@ -21,9 +21,8 @@ from django.db import IntegrityError, transaction
 
 from loyalty import rulebooks as rb
 from loyalty.rulebooks.validity import valid_through
-from members.exceptions import MemberNotFound
 from members.models import Member, Program, Tier
-from members.selectors import member_by_card, settings_on, status_on
+from members.selectors import members_by_cards, settings_on, status_on
 
 from ..exceptions import BillConflict, InvalidBill, MembershipClosed, NothingToRefund, PointsError
 from ..models import (
@@ -128,6 +127,21 @@ class _Lookups:
         self.outlets: dict[int, dict[str, Outlet]] = {}
         self.designations: dict[int, list[OutletDesignation]] = {}
         self.settings: dict[tuple[int, dt.date], object] = {}
+        self.members: dict[tuple[int, str], Member] = {}
+
+    def resolve_members(self, payloads: Sequence[dict]) -> None:
+        """Resolve every card number of a batch at once, per program (M2): two queries, not one per bill."""
+        by_program: dict[int, tuple[Program, set[str]]] = {}
+        for payload in payloads:
+            hotel = self.hotel(payload["hotel"])
+            if hotel is not None:
+                by_program.setdefault(hotel.program_id, (hotel.program, set()))[1].add(payload["member"])
+        for program, numbers in by_program.values():
+            for number, member in members_by_cards(numbers=numbers, program=program).items():
+                self.members[(program.pk, number)] = member
+
+    def member(self, program: Program, number: str) -> Member | None:
+        return self.members.get((program.pk, (number or "").strip()))
 
     def hotel(self, code: str) -> Hotel | None:
         if code not in self.hotels:
@@ -266,12 +280,11 @@ def _prepare(
             f"bill {payload['number']} of {hotel.code} was already received with other content",
             number=["already received with other content"],
         )
-    try:
-        member = member_by_card(number=payload["member"], program=hotel.program)
-    except MemberNotFound as exc:
+    member = lookups.member(hotel.program, payload["member"])
+    if member is None:
         raise UnknownMember(
             f"no {hotel.program.name} member holds card {payload['member']!r}", member=["unknown card number"]
-        ) from exc
+        )
     if member.closed_on is not None:
         raise MembershipClosed(f"membership {member.number} is closed (M9): it earns no points")
     rb_bill = to_rulebook_bill(payload)
@@ -433,6 +446,7 @@ def bills_record(
     bill at a time, so each still gets its exact answer (201, 200 or 409).
     """
     lookups = _Lookups()
+    lookups.resolve_members(payloads)
     keys = {(p["hotel"], p["number"]) for p in payloads}
     existing = {
         (code, number): (print_, body)
