@@ -105,9 +105,6 @@ WITH lapsed AS (
     INSERT INTO points_ledgerentry (member_id, kind, points, pending, used_on, effective_on, created_at,
         qualifying_points, reason, lot_id)
     SELECT member_id, 'expire', -remaining, 0, used_on, %(as_of)s, now(), 0, 'EX1', id FROM lapsed
-    RETURNING id, lot_id, -points AS points
-), consumed AS (
-    INSERT INTO points_lotconsumption (entry_id, lot_id, points) SELECT id, lot_id, points FROM entries
 ), balances AS (
     UPDATE points_memberbalance b SET posted = b.posted - x.s
     FROM (SELECT member_id, SUM(remaining) s FROM lapsed GROUP BY member_id) x WHERE b.member_id = x.member_id
