@@ -26,31 +26,12 @@ from points.services.bills import bill_record
 from points.services.ledger import points_earn
 from rewards.models import Award, AwardRedemption, Certificate, CertificateRequest, Transfer
 from tests.factories import HotelFactory, make_bill, make_member
+from tests.points.test_bills import EXAMPLE
 
 D = dt.date
 
-STAY = {
-    "hotel": "NOT",
-    "number": "F-1001",
-    "member": None,
-    "kind": "stay",
-    "paid_on": "2025-03-03",
-    "reservation_channel": "official_website",
-    "card_presented": True,
-    "paid_by_member": True,
-    "settlement": "on_the_spot",
-    "with_banquet": False,
-    "wedding": False,
-    "other_hotel_program": False,
-    "payments": [{"method": "credit_card", "amount": 71300}],
-    "rooms": [{"room": "1203", "member_room": True, "for_points": True, "members": []}],
-    "charges": [
-        {"date": "2025-03-01", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500},
-        {"date": "2025-03-02", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500},
-        {"date": "2025-03-02", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300},
-    ],
-    "room_charged_checks": [],
-}
+# The API.md example folio without its room-charged check (a plain two-night stay with a mini bar).
+STAY = {**EXAMPLE, "payments": [{"method": "credit_card", "amount": 71300}], "room_charged_checks": []}
 
 
 def admin_url(model, view: str, *args) -> str:
