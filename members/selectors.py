@@ -20,7 +20,7 @@ def members_by_cards(*, numbers, program: Program | None = None) -> dict[str, Me
     numbers = {(n or "").strip() for n in numbers} - {""}
     if not numbers:
         return {}
-    cards = Card.objects.filter(number__in=numbers)
+    cards = Card.objects.filter(number__in=numbers).order_by()  # no default ordering: no join to sort by program
     if program is not None:
         cards = cards.filter(program=program)
     holders: dict[str, set[int]] = {}
