@@ -479,20 +479,25 @@ class MemberAddForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        # A trial run of the enrolment, rolled back: whatever the service refuses shows on the form.
-        try:
-            with transaction.atomic():
-                member_enroll(**self.enrolment_kwargs())
-                raise _TrialRun
-        except _TrialRun:
-            pass
-        except MembersError as exc:
-            raise ValidationError(exc.detail) from exc
+        trial_run(lambda: member_enroll(**self.enrolment_kwargs()), refusal=MembersError)
         return cleaned
 
 
 class _TrialRun(Exception):
     pass
+
+
+def trial_run(service, *, refusal: type[Exception]) -> None:
+    """Run a service in a transaction that is always rolled back, so that whatever it refuses shows on the form
+    (as a ValidationError) before the real run in ``save_model``: rules stay in the service, not in the form."""
+    try:
+        with transaction.atomic():
+            service()
+            raise _TrialRun
+    except _TrialRun:
+        pass
+    except refusal as exc:
+        raise ValidationError(exc.detail) from exc
 
 
 class ConfirmForm(forms.Form):

@@ -11,8 +11,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import DateField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Greatest, TruncMonth
 from django.shortcuts import get_object_or_404
@@ -32,6 +31,7 @@ from members.admin import (
     answer_step,
     entry_cause,
     html_table,
+    trial_run,
 )
 from members.models import Program
 from members.selectors import settings_on
@@ -388,19 +388,8 @@ class AdjustmentForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors or self.instance.pk:
             return cleaned
-        try:
-            with transaction.atomic():
-                adjustment_request(**self.request_kwargs())
-                raise _TrialRun
-        except _TrialRun:
-            pass
-        except PointsError as exc:
-            raise ValidationError(exc.detail) from exc
+        trial_run(lambda: adjustment_request(**self.request_kwargs()), refusal=PointsError)
         return cleaned
-
-
-class _TrialRun(Exception):
-    pass
 
 
 class ReasonForm(forms.Form):
