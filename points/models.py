@@ -478,7 +478,13 @@ class LedgerEntry(models.Model):
                 fields=["bill", "kind"], condition=Q(kind__in=["earn", "bonus"]), name="entry_bill_awarded_once"
             ),
             models.UniqueConstraint(fields=["lot"], condition=Q(kind="post"), name="entry_lot_posted_once"),
-            models.UniqueConstraint(fields=["lot"], condition=Q(kind="expire"), name="entry_lot_expired_once"),
+            # A member's points lapse in one entry per run date (J2/J3); its lots say what lapsed from each.
+            # (Entries naming one lot, ``lot`` set, were how lapses were written before: they stay valid.)
+            models.UniqueConstraint(
+                fields=["member", "effective_on"],
+                condition=Q(kind="expire", lot__isnull=True),
+                name="entry_member_lapse_once_per_date",
+            ),
             models.UniqueConstraint(fields=["refund"], condition=Q(refund__isnull=False), name="entry_refund_once"),
             models.UniqueConstraint(
                 fields=["adjustment"], condition=Q(adjustment__isnull=False), name="entry_adjustment_once"
@@ -506,8 +512,11 @@ class LedgerEntry(models.Model):
 class PointLot(models.Model):
     """Credited points with one date of use and one expiry date (EX1-EX3), or a debt (EX5) from a retraction.
 
-    ``remaining`` is what is left of it; it is the only column the jobs update, and no index covers it, so the
-    yearly expiry's UPDATE is a HOT update (the table keeps free space: fillfactor 70 on PostgreSQL).
+    ``remaining`` is what is left of it. Of a credit lot, ``points`` is always explained by its consumptions
+    (debits taking from it, EX4), what ``lapsed`` from it on ``lapsed_on`` (the expiry run, EX1/EX2: the member's
+    ``expire`` entry of that date is the sum of the member's lots lapsed on it) and what ``remaining``.
+    The jobs update only ``state``, ``remaining``, ``lapsed`` and ``lapsed_on``; no index covers the last three, so
+    the yearly expiry's UPDATE is a HOT update (the table keeps free space: fillfactor 70 on PostgreSQL).
     """
 
     class State(models.TextChoices):
@@ -522,6 +531,10 @@ class PointLot(models.Model):
     used_on = models.DateField(_("date of use"))
     posts_on = models.DateField(_("posts on"))
     expires_on = models.DateField(_("valid through"), null=True, blank=True, help_text=_("Empty: a debt (EX5)."))
+    lapsed = models.IntegerField(
+        _("lapsed"), default=0, db_default=0, help_text=_("Points that expired unused (EX1, EX2).")
+    )
+    lapsed_on = models.DateField(_("lapsed on"), null=True, blank=True)
 
     class Meta:
         ordering = ["member", "expires_on", "id"]
@@ -535,15 +548,26 @@ class PointLot(models.Model):
             models.CheckConstraint(
                 name="lot_credit_or_debt",
                 condition=(
-                    Q(points__gt=0, remaining__gte=0, remaining__lte=F("points"), expires_on__isnull=False)
+                    Q(
+                        points__gt=0,
+                        remaining__gte=0,
+                        lapsed__gte=0,
+                        remaining__lte=F("points") - F("lapsed"),
+                        expires_on__isnull=False,
+                    )
                     | Q(
                         points__lt=0,
                         remaining__lte=0,
                         remaining__gte=F("points"),
+                        lapsed=0,
                         expires_on__isnull=True,
                         state="posted",
                     )
                 ),
+            ),
+            models.CheckConstraint(
+                name="lot_lapse_dated",
+                condition=Q(lapsed=0, lapsed_on__isnull=True) | Q(lapsed__gt=0, lapsed_on__isnull=False),
             ),
         ]
 

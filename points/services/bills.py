@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from loyalty import rulebooks as rb
+from loyalty.db import rows_insert
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
@@ -62,10 +63,15 @@ class BillOutcome:
     """What became of one reported bill: ``created`` (201), a resend (200), or ``error`` (nothing stored)."""
 
     payload: dict
-    bill: Bill | None = None
+    bill_id: int | None = None
     created: bool = False
     body: dict | None = None
     error: PointsError | None = None
+
+    @property
+    def bill(self) -> Bill | None:
+        """The bill recorded (read when asked: the feed itself only needs the answer)."""
+        return Bill.objects.get(pk=self.bill_id) if self.bill_id else None
 
 
 def fingerprint(payload: dict) -> str:
@@ -119,8 +125,10 @@ def to_rulebook_bill(data: dict) -> rb.Bill:
     )
 
 
-class _Lookups:
-    """Per-batch caches: hotels, their outlets and designations, settings in force (PT1)."""
+class Lookups:
+    """What judging bills reads besides the bills: hotels, their outlets and designations, the settings in force
+    (PT1), the members behind the cards. One per request, or one per file import: the reference data is read once
+    for the whole file (it does not change during an import), the members once per batch."""
 
     def __init__(self):
         self.hotels: dict[str, Hotel | None] = {}
@@ -131,6 +139,7 @@ class _Lookups:
 
     def resolve_members(self, payloads: Sequence[dict]) -> None:
         """Resolve every card number of a batch at once, per program (M2): two queries, not one per bill."""
+        self.members = {}
         by_program: dict[int, tuple[Program, set[str]]] = {}
         for payload in payloads:
             hotel = self.hotel(payload["hotel"])
@@ -173,7 +182,7 @@ class _Lookups:
         return self.settings[key]
 
 
-def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: _Lookups) -> tuple[rb.Context, object, str]:
+def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups) -> tuple[rb.Context, object, str]:
     program = hotel.program
     settings = lookups.settings_on(program, paid_on)
     tier = Tier.MEMBER
@@ -258,7 +267,7 @@ def _prepare(
     *,
     scope_hotel: Hotel | None,
     scope_program: Program | None,
-    lookups: _Lookups,
+    lookups: Lookups,
     existing: dict[tuple[str, str], tuple[str, dict]],
 ) -> _Prepared | BillOutcome:
     """Judge one payload without writing: resolve, check scope, detect resends and conflicts, run the rulebook."""
@@ -307,126 +316,125 @@ def _prepare(
     )
 
 
+BILL_FIELDS = [
+    "hotel_id",
+    "number",
+    "member_id",
+    "card_number",
+    "kind",
+    "outlet_id",
+    "paid_on",
+    "reservation_channel",
+    "settlement",
+    "card_presented",
+    "paid_by_member",
+    "with_banquet",
+    "wedding",
+    "other_hotel_program",
+    "total_amount",
+    "eligible_amount",
+    "points",
+    "bonus_points",
+    "nights",
+    "arrival_on",
+    "departure_on",
+    "posts_on",
+    "expires_on",
+    "status_on_use",
+    "payload",
+    "fingerprint",
+    "response",
+    "source",
+]
+
+
 def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
-    """Write the new bills of a batch: bills, their parts, nights (SH1) and pending points (NE7)."""
-    bills = []
+    """Write the new bills of a batch: bills, their parts, nights (SH1) and pending points (NE7).
+
+    Rows are plain tuples written in bulk (``loyalty.db.rows_insert``: COPY on PostgreSQL), parents first so that
+    their reserved ids go into their children's rows: at hundreds of bills a batch, building a model instance per
+    row would cost more than the database's work.
+    """
+    bill_rows = []
     for p in prepared:
         payload, calc, b = p.outcome.payload, p.calc, p.rb_bill
         stay_dates = sorted({c.date for c in b.charges if c.category in ("room", "package")})
         outlet = p.outlets.get(payload.get("outlet") or "")
-        bills.append(
-            Bill(
-                hotel=p.hotel,
-                number=payload["number"],
-                member=p.member,
-                card_number=payload["member"],
-                kind=b.kind,
-                outlet=outlet,
-                paid_on=b.paid_on,
-                reservation_channel=b.reservation_channel or "",
-                settlement=b.settlement,
-                card_presented=b.card_presented,
-                paid_by_member=b.paid_by_member,
-                with_banquet=b.with_banquet,
-                wedding=b.wedding,
-                other_hotel_program=b.other_hotel_program,
-                total_amount=sum(x.amount for x in b.payments),
-                eligible_amount=sum(u.eligible_amount for u in calc.units),
-                points=calc.points,
-                bonus_points=calc.bonus_points,
-                nights=len(calc.nights),
-                arrival_on=stay_dates[0] if stay_dates else None,
-                departure_on=stay_dates[-1] + dt.timedelta(days=1) if stay_dates else None,
-                posts_on=p.posts_on,
-                expires_on=p.expires_on,
-                status_on_use=p.tier,
-                payload=payload,
-                fingerprint=p.fingerprint,
-                response=p.outcome.body,
-                source=source,
+        bill_rows.append(
+            (
+                p.hotel.pk,
+                payload["number"],
+                p.member.pk,
+                payload["member"],
+                b.kind,
+                outlet.pk if outlet else None,
+                b.paid_on,
+                b.reservation_channel or "",
+                b.settlement,
+                b.card_presented,
+                b.paid_by_member,
+                b.with_banquet,
+                b.wedding,
+                b.other_hotel_program,
+                sum(x.amount for x in b.payments),
+                sum(u.eligible_amount for u in calc.units),
+                calc.points,
+                calc.bonus_points,
+                len(calc.nights),
+                stay_dates[0] if stay_dates else None,
+                stay_dates[-1] + dt.timedelta(days=1) if stay_dates else None,
+                p.posts_on,
+                p.expires_on,
+                p.tier,
+                payload,
+                p.fingerprint,
+                p.outcome.body,
+                source,
             )
         )
-    Bill.objects.bulk_create(bills)
-    rooms, checks, charges, payments, units, exclusions, nights = [], [], [], [], [], [], []
-    check_charges: list[tuple[BillCheck, rb.Charge]] = []
-    for p, bill in zip(prepared, bills, strict=True):
-        p.outcome.bill = bill
+    bill_ids = rows_insert(Bill, BILL_FIELDS, bill_rows, ids=True)
+    rooms, check_rows, check_charges, charges, payments, units, exclusions, nights = [], [], [], [], [], [], [], []
+    for p, bill_id in zip(prepared, bill_ids, strict=True):
+        p.outcome.bill_id = bill_id
         p.outcome.created = True
         b, calc = p.rb_bill, p.calc
-        outlets = p.outlets
-        rooms += [
-            BillRoom(
-                bill=bill, room=r.room, member_room=r.member_room, for_points=r.for_points, members=list(r.members)
-            )
-            for r in b.rooms
-        ]
+        rooms += [(bill_id, r.room, r.member_room, r.for_points, list(r.members)) for r in b.rooms]
         for k in b.room_charged_checks:
-            check = BillCheck(bill=bill, outlet=outlets[k.outlet], number=k.number, date=k.date)
-            checks.append(check)
-            check_charges += [(check, c) for c in k.charges]
-        charges += [
-            BillCharge(
-                bill=bill,
-                date=c.date,
-                room=c.room or "",
-                category=c.category,
-                amount=c.amount,
-                tax_service=c.tax_service,
-            )
-            for c in b.charges
-        ]
-        payments += [BillPayment(bill=bill, method=x.method, amount=x.amount) for x in b.payments]
+            check_rows.append((bill_id, p.outlets[k.outlet].pk, k.number, k.date))
+            check_charges.append([(bill_id, c.date, "", c.category, c.amount, c.tax_service) for c in k.charges])
+        charges += [(bill_id, c.date, c.room or "", c.category, c.amount, c.tax_service, None) for c in b.charges]
+        payments += [(bill_id, x.method, x.amount) for x in b.payments]
         units += [
-            BillUnit(
-                bill=bill,
-                position=i,
-                label=u.label,
-                kind=u.kind,
-                date=u.date,
-                eligible_amount=u.eligible_amount,
-                points=u.points,
-                bonus_points=u.bonus_points,
-            )
+            (bill_id, i, u.label, u.kind, u.date, u.eligible_amount, u.points, u.bonus_points)
             for i, u in enumerate(calc.units)
         ]
         exclusions += [
-            BillExclusion(bill=bill, position=i, rule=e.rule, amount=e.amount, detail=e.detail[:300], unit=e.unit or "")
-            for i, e in enumerate(calc.exclusions)
+            (bill_id, i, e.rule, e.amount, e.detail[:300], e.unit or "") for i, e in enumerate(calc.exclusions)
         ]
-        nights += [StayNight(member=p.member, night_of=night, bill=bill, hotel=p.hotel) for night in calc.nights]
-    BillRoom.objects.bulk_create(rooms)
-    BillCheck.objects.bulk_create(checks)
-    BillCharge.objects.bulk_create(
-        charges
-        + [
-            BillCharge(
-                bill=check.bill,
-                room_check=check,
-                date=c.date,
-                category=c.category,
-                amount=c.amount,
-                tax_service=c.tax_service,
-            )
-            for check, c in check_charges
-        ]
+        nights += [StayNight(member=p.member, night_of=night, bill_id=bill_id, hotel=p.hotel) for night in calc.nights]
+    check_ids = rows_insert(BillCheck, ["bill_id", "outlet_id", "number", "date"], check_rows, ids=True)
+    charges += [(*c, check_id) for check_id, rows in zip(check_ids, check_charges, strict=True) for c in rows]
+    rows_insert(BillRoom, ["bill_id", "room", "member_room", "for_points", "members"], rooms)
+    rows_insert(BillCharge, ["bill_id", "date", "room", "category", "amount", "tax_service", "room_check_id"], charges)
+    rows_insert(BillPayment, ["bill_id", "method", "amount"], payments)
+    rows_insert(
+        BillUnit, ["bill_id", "position", "label", "kind", "date", "eligible_amount", "points", "bonus_points"], units
     )
-    BillPayment.objects.bulk_create(payments)
-    BillUnit.objects.bulk_create(units)
-    BillExclusion.objects.bulk_create(exclusions)
-    StayNight.objects.bulk_create(nights, ignore_conflicts=True)  # SH1: one night per date
+    rows_insert(BillExclusion, ["bill_id", "position", "rule", "amount", "detail", "unit"], exclusions)
+    StayNight.objects.bulk_create(nights, ignore_conflicts=True)  # SH1: one night per date (a few rows a batch)
     ledger.points_earn_many(
         awards=[
             ledger.Award(
                 p.member,
-                bill,
+                bill_id,
                 p.calc.points,
                 p.calc.bonus_points,
-                bill.paid_on,
+                p.rb_bill.paid_on,
                 p.posts_on,
                 p.expires_on,
                 reason=p.hotel.program.code,
             )
-            for p, bill in zip(prepared, bills, strict=True)
+            for p, bill_id in zip(prepared, bill_ids, strict=True)
             if p.calc.points or p.calc.bonus_points
         ]
     )
@@ -438,6 +446,7 @@ def bills_record(
     source: str = Bill.Source.API,
     scope_hotel: Hotel | None = None,
     scope_program: Program | None = None,
+    lookups: Lookups | None = None,
 ) -> list[BillOutcome]:
     """Record a batch of validated bill payloads (API.md shape); one outcome per payload, in order.
 
@@ -445,7 +454,7 @@ def bills_record(
     transaction. If that transaction meets a concurrent writer of the same bill number, the batch is retried one
     bill at a time, so each still gets its exact answer (201, 200 or 409).
     """
-    lookups = _Lookups()
+    lookups = lookups or Lookups()
     lookups.resolve_members(payloads)
     keys = {(p["hotel"], p["number"]) for p in payloads}
     existing = {
@@ -474,20 +483,18 @@ def bills_record(
         existing[(prepared.hotel.code, payload["number"])] = (prepared.fingerprint, prepared.outcome.body)
     if not fresh:
         return outcomes
+    again = {"source": source, "scope_hotel": scope_hotel, "scope_program": scope_program, "lookups": lookups}
     try:
         with transaction.atomic():
             _write(fresh, source=source)
     except IntegrityError:
         if len(payloads) == 1:
             # A concurrent request recorded the same bill first: answer as a resend or a conflict.
-            return bills_record(payloads=payloads, source=source, scope_hotel=scope_hotel, scope_program=scope_program)
-        return [
-            bills_record(payloads=[o.payload], source=source, scope_hotel=scope_hotel, scope_program=scope_program)[0]
-            for o in outcomes
-        ]
+            return bills_record(**again, payloads=payloads)
+        return [bills_record(**again, payloads=[o.payload])[0] for o in outcomes]
     except MembershipClosed as error:
         for p in fresh:
-            p.outcome.error, p.outcome.created, p.outcome.bill = error, False, None
+            p.outcome.error, p.outcome.created, p.outcome.bill_id = error, False, None
     return outcomes
 
 

@@ -12,26 +12,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, Min, QuerySet, Sum, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from members.models import Program
+from members.models import Member, Program
 
 from ..exceptions import JobAlreadyRunning
 from ..models import EntryKind, JobRun, LedgerEntry, MemberBalance, PointLot
 from . import ledger
 
 
-def insert_select(model, columns: list[str], queryset: QuerySet, *, on_conflict: str = "DO NOTHING") -> int:
+def insert_select(model, columns: list[str], queryset: QuerySet, *, on_conflict: str | None = "DO NOTHING") -> int:
     """``INSERT INTO model (columns) SELECT ...`` from a ``values()`` queryset; rows a unique constraint refuses
-    are skipped (``ON CONFLICT DO NOTHING``) or upserted (``on_conflict``). PostgreSQL and SQLite. Set-based: one
-    statement, no rows through Python. The queryset must have a WHERE clause (SQLite's upsert grammar)."""
+    are skipped (``ON CONFLICT DO NOTHING``), upserted (``on_conflict``) or, with ``on_conflict=None``, refused
+    (IntegrityError). PostgreSQL and SQLite. Set-based: one statement, no rows through Python. The queryset must
+    have a WHERE clause (SQLite's upsert grammar)."""
     sql, params = queryset.query.sql_with_params()
     table = model._meta.db_table
     cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    conflict = f" ON CONFLICT {on_conflict}" if on_conflict else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({cols}) {sql} ON CONFLICT {on_conflict}", params)
+        cursor.execute(f"INSERT INTO {table} ({cols}) {sql}{conflict}", params)
         return cursor.rowcount
 
 
@@ -73,6 +75,8 @@ def job_run(*, job: str, program: Program, as_of: dt.date) -> Iterator[JobRun]:
                     cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(job, program)])
                     if not cursor.fetchone()[0]:
                         raise JobAlreadyRunning(f"{job} for {program.code} is running in another worker")
+                    # Each statement groups up to a million rows: room to hash and sort them in memory.
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
             yield run
             run.state = JobRun.State.DONE
             run.finished_at = timezone.now()
@@ -165,8 +169,6 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
         )
         lots = plain.update(state=PointLot.State.POSTED)
         debtor_ids = list(due.filter(member_id__in=debtors).values_list("member_id", flat=True).distinct())
-        from members.models import Member
-
         for member in Member.objects.filter(pk__in=debtor_ids).order_by("pk"):
             entries += len(ledger.lots_post(member=member, as_of=as_of, job_run=run))
         run.counts = {"lots": lots + len(debtor_ids), "entries": entries, "members_in_debt": len(debtor_ids)}
@@ -176,9 +178,11 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
 def expire_points(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
     """J2/J3 (EX1, EX2): expire the posted points whose validity ended before ``as_of``. Returns counts per program.
 
-    Every lapse is an ``expire`` entry tied to the job run and naming its lot (one per lot, unique: a lot expires
-    once; the entry's ``lot`` is its consumption record, so no ``LotConsumption`` row doubles the million writes);
-    the balance rows drop by the lapsed points and the lots keep nothing. A debt (EX5) never lapses:
+    Each member whose points lapse gets one ``expire`` entry for the run: the sum of the lapses, effective on the
+    run's date, unique per member and date. The balance row drops by as much, and each lapsed lot keeps what
+    lapsed from it and when (``lapsed``, ``lapsed_on``), so the entry is explained lot by lot with no consumption
+    rows. One entry per member rather than per lot: at a million members that is a third fewer rows and no lot
+    reference to check, which keeps the yearly run within a minute (PERFORMANCE.md). A debt (EX5) never lapses:
     only lots with points left are touched.
     """
     programs = [program] if program else list(Program.objects.order_by("code"))
@@ -186,31 +190,58 @@ def expire_points(*, as_of: dt.date, program: Program | None = None) -> dict[str
 
 
 def _lapsed(program: Program, as_of: dt.date) -> QuerySet[PointLot]:
+    # ``member_id IN (members of the program)`` rather than a join: the UPDATE of the lots then stays one
+    # statement over the lots (a join would wrap it in ``id IN (SELECT ...)``, a second scan of the lots).
     return PointLot.objects.filter(
-        member__program=program, state=PointLot.State.POSTED, remaining__gt=0, expires_on__lt=as_of
+        member_id__in=Member.objects.filter(program=program).values("pk"),
+        state=PointLot.State.POSTED,
+        remaining__gt=0,
+        expires_on__lt=as_of,
     )
 
 
 def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
     with job_run(job=JobRun.Job.EXPIRE, program=program, as_of=as_of) as run:
         lapsed = _lapsed(program, as_of)
-        entries = _insert_lot_entries(
-            lapsed,
-            kind=EntryKind.EXPIRE,
-            points=-F("remaining"),
-            pending=Value(0),
-            effective_on=Value(as_of),
-            reason="EX1" if program.is_one_harmony else "EX2",
-            run=run,
-            with_bill=False,  # the lot leads to its entry and bill; the join would cost a million lookups
+        # No ON CONFLICT: only lots with points left are read, so a second entry for the same member and date
+        # would be a bug; the unique constraint then fails the whole run rather than skip an entry silently.
+        # The entry does not repeat its run: it is the program's expiry run of its date (unique), and leaving
+        # the link out spares a million foreign-key checks and index entries. Member order keeps the ledger's
+        # member index writes local.
+        entries = insert_select(
+            LedgerEntry,
+            [
+                "member",
+                "kind",
+                "points",
+                "pending",
+                "used_on",
+                "effective_on",
+                "created_at",
+                "qualifying_points",
+                "reason",
+            ],
+            lapsed.values("member_id")
+            .annotate(
+                kind_=Value(EntryKind.EXPIRE.value),
+                points_=-Sum("remaining"),
+                pending_=Value(0),
+                used_on_=Min("used_on"),  # the earliest date of use among the lapsed points
+                effective_on_=Value(as_of),
+                created_at_=Now(),
+                qualifying_=Value(0),
+                reason_=Value("EX1" if program.is_one_harmony else "EX2"),
+            )
+            .order_by("member_id"),
+            on_conflict=None,
         )
-        points = update_from(
+        members = update_from(
             MemberBalance,
             {"posted": "posted - x.s"},
             lapsed.values("member_id").annotate(s=Sum("remaining")).order_by(),
         )
-        lots = lapsed.update(remaining=0)
-        run.counts = {"lots": lots, "entries": entries, "members": points}
+        lots = lapsed.update(lapsed=F("remaining"), lapsed_on=as_of, remaining=0)
+        run.counts = {"lots": lots, "entries": entries, "members": members}
     return run.counts
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from loyalty.db import increments_apply, rows_insert
 from members.models import Member
 
 from ..exceptions import InsufficientPoints, MembershipClosed
@@ -198,7 +199,7 @@ class Award:
     """What one bill earns (NE7): base and bonus points, pending until ``posts_on``, valid through ``expires_on``."""
 
     member: Member
-    bill: object
+    bill_id: int
     points: int
     bonus_points: int
     used_on: dt.date
@@ -208,57 +209,62 @@ class Award:
 
 
 @transaction.atomic
-def points_earn_many(*, awards: Sequence[Award]) -> list[LedgerEntry]:
-    """Award many bills at once (bulk inserts, one lock pass): pending points (NE7), base points qualify (ST2),
-    bonus points do not (OE6). Each bill is awarded once (a unique constraint on bill and kind)."""
+def points_earn_many(*, awards: Sequence[Award]) -> list[int]:
+    """Award many bills at once: pending points (NE7), base points qualify (ST2), bonus points do not (OE6).
+    Each bill is awarded once (a unique constraint on bill and kind). Rows go in by bulk writes (COPY on
+    PostgreSQL), the balance rows are locked once in member order and moved by one UPDATE. Returns the ids of the
+    new entries."""
     for award in awards:
         _ensure_open(award.member)
-    balances = balances_lock(member_ids=[a.member.pk for a in awards])
-    entries: list[LedgerEntry] = []
-    lots: list[tuple[LedgerEntry, Award, int]] = []
+    balances_lock(member_ids=[a.member.pk for a in awards])
+    entries: list[tuple] = []
+    lots: list[tuple] = []
+    deltas: dict[int, dict[str, int]] = {}
     for award in awards:
         for kind, amount, qualifying in (
             (EntryKind.EARN, award.points, award.points),
             (EntryKind.BONUS, award.bonus_points, 0),
         ):
             if amount > 0:
-                entry = LedgerEntry(
-                    member=award.member,
-                    kind=kind,
-                    points=0,
-                    pending=amount,
-                    used_on=award.used_on,
-                    effective_on=award.used_on,
-                    bill=award.bill,
-                    qualifying_points=qualifying,
-                    reason=award.reason,
+                member_id = award.member.pk
+                entries.append(
+                    (
+                        member_id,
+                        kind.value,
+                        0,
+                        amount,
+                        award.used_on,
+                        award.used_on,
+                        award.bill_id,
+                        qualifying,
+                        award.reason,
+                    )
                 )
-                entries.append(entry)
-                lots.append((entry, award, amount))
-    LedgerEntry.objects.bulk_create(entries)
-    PointLot.objects.bulk_create(
-        [
-            PointLot(
-                member=award.member,
-                entry=entry,
-                state=PointLot.State.PENDING,
-                points=amount,
-                remaining=amount,
-                used_on=award.used_on,
-                posts_on=award.posts_on,
-                expires_on=award.expires_on,
-            )
-            for entry, award, amount in lots
-        ]
+                lots.append(
+                    (
+                        member_id,
+                        PointLot.State.PENDING.value,
+                        amount,
+                        amount,
+                        award.used_on,
+                        award.posts_on,
+                        award.expires_on,
+                    )
+                )
+                deltas.setdefault(member_id, {"pending": 0})["pending"] += amount
+    entry_ids = rows_insert(
+        LedgerEntry,
+        ["member_id", "kind", "points", "pending", "used_on", "effective_on", "bill_id", "qualifying_points", "reason"],
+        entries,
+        ids=True,
     )
-    changed = {}
-    for entry in entries:
-        balance = balances[entry.member_id]
-        balance.pending += entry.pending
-        changed[balance.pk] = balance
-    if changed:
-        MemberBalance.objects.bulk_update(list(changed.values()), ["pending"])
-    return entries
+    rows_insert(
+        PointLot,
+        ["entry_id", "member_id", "state", "points", "remaining", "used_on", "posts_on", "expires_on"],
+        [(entry_id, *lot) for entry_id, lot in zip(entry_ids, lots, strict=True)],
+    )
+    increments_apply(MemberBalance, deltas)
+    return entry_ids
 
 
 def points_earn(
@@ -273,8 +279,8 @@ def points_earn(
     reason: str = "",
 ) -> list[LedgerEntry]:
     """Award one bill's base and bonus points as pending (NE7) until ``posts_on``."""
-    award = Award(member, bill, points, bonus_points, used_on, posts_on, expires_on, reason)
-    return points_earn_many(awards=[award])
+    award = Award(member, bill.pk, points, bonus_points, used_on, posts_on, expires_on, reason)
+    return list(LedgerEntry.objects.filter(pk__in=points_earn_many(awards=[award])).order_by("id"))
 
 
 @transaction.atomic

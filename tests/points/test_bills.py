@@ -226,3 +226,56 @@ def test_import_bills_accepts_counts_duplicates_and_reports_bad_lines(world, tmp
     out = StringIO()
     call_command("import_bills", str(path), "--no-progress", stdout=out)
     assert "0 accepted, 3 duplicate, 3 rejected" in out.getvalue()
+
+
+def _import(path, *args) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_bills", str(path), "--no-progress", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_bills_in_worker_processes_judges_every_copy_of_a_bill_in_file_order(postgres_only, tmp_path):
+    # Given a file of 60 bills where bill F-7 comes three times: first, again the same, then with other content
+    hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
+    OutletFactory(hotel=hotel, code="SATSUKI", name="Satsuki")
+    member = make_member("new-otani", enrolled_on=D(2020, 1, 1))
+    bills = []
+    for n in range(60):
+        bill = copy.deepcopy(EXAMPLE)
+        bill["member"], bill["number"] = member.number, f"F-{n}"
+        bills.append(json.dumps(bill))
+    changed = json.loads(bills[7])
+    changed["payments"][0]["amount"] = 1
+    lines = [bills[7], *bills[:7], "{oops", bills[7], *bills[8:], json.dumps(changed)]
+    path = tmp_path / "bills.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    # When two worker processes import it, in batches of 8
+    text = _import(path, "--workers", "2", "--batch-size", "8")
+    # Then the first copy is accepted, the second is a duplicate, the changed one a conflict; the rest as one process
+    assert "60 accepted, 1 duplicate, 2 rejected" in text
+    assert "line 9: rejected: malformed_json" in text
+    assert f"line {len(lines)}: rejected: bill_conflict" in text
+    assert Bill.objects.filter(hotel=hotel).count() == 60
+    assert LedgerEntry.objects.filter(member=member, kind=EntryKind.EARN).count() == 60
+    assert MemberBalance.objects.get(member=member).pending == 60 * Bill.objects.get(number="F-0").points
+    # And the same file again changes nothing
+    assert "0 accepted, 61 duplicate, 2 rejected" in _import(path, "--workers", "2")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_bills_reports_a_failed_worker(postgres_only, tmp_path, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from points.management.commands import import_bills
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(import_bills, "bills_record", broken)
+    path = tmp_path / "bills.jsonl"
+    path.write_text("\n".join(json.dumps({**EXAMPLE, "member": "1", "number": f"F-{n}"}) for n in range(30)))
+    with pytest.raises(CommandError, match=r"(?s)worker failed.*database went away"):
+        _import(path, "--workers", "2", "--batch-size", "5")

@@ -36,9 +36,57 @@ def test_j2_ex1_one_harmony_points_lapse_after_january_31_of_year_plus_3(oh):
     assert counts["one-harmony"]["lots"] == 1
     assert balance(member) == 500
     entry = LedgerEntry.objects.get(member=member, kind=EntryKind.EXPIRE)
-    assert (entry.points, entry.reason, entry.job_run.as_of) == (-1000, "EX1", D(2027, 2, 1))
-    assert (entry.lot.points, entry.lot.remaining) == (1000, 0)  # the lapse names the lot it emptied
+    assert (entry.points, entry.reason, entry.effective_on, entry.used_on) == (
+        -1000,
+        "EX1",
+        D(2027, 2, 1),
+        D(2024, 6, 15),
+    )
+    # the run it belongs to is the program's expiry run of its date (one per date)
+    assert JobRun.objects.get(job="expire_points", program=oh, as_of=entry.effective_on).counts["entries"] == 1
+    # the lot that lapsed says so: what lapsed from it and when
+    lot = PointLot.objects.get(member=member, used_on=D(2024, 6, 15))
+    assert (lot.points, lot.lapsed, lot.lapsed_on, lot.remaining) == (1000, 1000, D(2027, 2, 1), 0)
     assert_consistent(member)
+
+
+@pytest.mark.django_db
+def test_j2_a_members_lots_lapsing_together_make_one_entry_explained_lot_by_lot(oh):
+    # Given three lots used in 2023 (two of them partly spent) and one used in 2024
+    member = make_member("one-harmony")
+    earn_and_post(member, 1000, D(2023, 3, 1))
+    earn_and_post(member, 500, D(2023, 7, 1))
+    earn_and_post(member, 300, D(2023, 12, 31))
+    earn_and_post(member, 800, D(2024, 1, 1))
+    ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=1200, on=D(2024, 2, 1))  # EX4: oldest first
+    # When the 2023 points lapse (EX1: valid through 2026-01-31)
+    counts = expire_points(as_of=D(2026, 2, 1), program=oh)
+    # Then one entry of -600 (the 300 left of the July lot and the December lot's 300), two lots lapsed
+    assert counts["one-harmony"] == {"lots": 2, "entries": 1, "members": 1}
+    entry = LedgerEntry.objects.get(member=member, kind=EntryKind.EXPIRE)
+    assert (entry.points, entry.used_on, entry.effective_on) == (-600, D(2023, 7, 1), D(2026, 2, 1))
+    lapses = PointLot.objects.filter(member=member).order_by("used_on").values_list("used_on", "lapsed", "remaining")
+    assert list(lapses) == [
+        (D(2023, 3, 1), 0, 0),
+        (D(2023, 7, 1), 300, 0),
+        (D(2023, 12, 31), 300, 0),
+        (D(2024, 1, 1), 0, 800),
+    ]
+    assert assert_consistent(member).posted == 800
+
+
+@pytest.mark.django_db
+def test_j2_a_second_lapse_entry_for_the_same_member_and_date_is_refused(oh):
+    from django.db import IntegrityError
+
+    member = make_member("one-harmony")
+    earn_and_post(member, 1000, D(2023, 3, 1))
+    expire_points(as_of=D(2026, 2, 1), program=oh)
+    first = LedgerEntry.objects.get(member=member, kind=EntryKind.EXPIRE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            member=member, kind=EntryKind.EXPIRE, points=-1, used_on=first.used_on, effective_on=first.effective_on
+        )
 
 
 @pytest.mark.django_db

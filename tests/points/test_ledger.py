@@ -30,6 +30,13 @@ def assert_consistent(member) -> MemberBalance:
     has_debt = PointLot.objects.filter(member=member, remaining__lt=0).exists()
     has_points = PointLot.objects.filter(member=member, state="posted", remaining__gt=0).exists()
     assert not (has_debt and has_points)
+    # Every credit lot is explained: its points were consumed (EX4, debts paid), lapsed (EX1/EX2) or remain.
+    for lot in PointLot.objects.filter(member=member, points__gt=0).annotate(used=Sum("consumptions__points")):
+        assert lot.points == (lot.used or 0) + lot.lapsed + lot.remaining, lot
+    # Every lapse entry is the sum of what lapsed from the member's lots on its date.
+    for entry in LedgerEntry.objects.filter(member=member, kind="expire", lot__isnull=True):
+        lapsed = PointLot.objects.filter(member=member, lapsed_on=entry.effective_on).aggregate(s=Sum("lapsed"))["s"]
+        assert -entry.points == lapsed, entry
     return balance
 
 

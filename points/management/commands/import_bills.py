@@ -2,21 +2,36 @@
 
 The same rules and idempotency as ``POST /api/v1/bills/``: a line already received with the same content is a
 duplicate, other content under the same number is rejected (conflict). One bad line never stops the rest. Lines
-are judged and written in batches (one transaction per batch, bulk inserts) for speed.
+are judged and written in batches (one transaction per batch, bulk writes).
+
+On PostgreSQL the file is shared among ``--workers`` processes (Default: one per core, at most 4): judging a bill
+is Python work, so one process per core keeps both the cores and the database busy. Lines go to a worker by their
+hotel and bill number, so every copy of the same bill is judged by the same worker in file order: the first copy
+is the one accepted, later ones are duplicates or conflicts, exactly as with one process. Called inside a
+transaction (or on SQLite) the import runs in this process, so it sees and joins that transaction.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import queue
+import sys
+import traceback
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 from rest_framework.exceptions import ValidationError
 from tqdm import tqdm
 
 from points.api.serializers import BillSerializer
 from points.models import Bill
-from points.services.bills import bills_record
+from points.services.bills import Lookups, bills_record
+
+CHUNK = 100  # lines handed to a worker at once (fewer, larger messages between processes)
 
 
 def _sentence(errors) -> str:
@@ -27,61 +42,200 @@ def _sentence(errors) -> str:
     return str(errors)
 
 
+class Summary:
+    """Accepted / duplicate / rejected counts, with the reason of each rejected line."""
+
+    def __init__(self):
+        self.counts: Counter[str] = Counter()
+        self.rejections: list[tuple[int, str]] = []
+
+    def reject(self, line_no: int, reason: str) -> None:
+        self.counts["rejected"] += 1
+        self.rejections.append((line_no, reason))
+
+    def merge(self, counts: dict[str, int], rejections: list[tuple[int, str]]) -> None:
+        self.counts.update(counts)
+        self.rejections += rejections
+
+
+class Judge:
+    """Validates lines (the API's serializer, built once) and records them in batches through the bill service."""
+
+    def __init__(self, batch_size: int):
+        self.batch_size = batch_size
+        self.validator = BillSerializer()  # one serializer for every line: DRF builds its nested fields once
+        self.lookups = Lookups()  # hotels, outlets and settings read once for the whole file
+        self.batch: list[tuple[int, dict]] = []
+
+    def take(self, line_no: int, data: object, summary: Summary) -> int:
+        """Validate one parsed line; returns the number of lines finished (a batch written, or a rejection)."""
+        try:
+            self.batch.append((line_no, self.validator.run_validation(data)))
+        except ValidationError as exc:
+            summary.reject(line_no, f"invalid: {_sentence(exc.detail)}")
+            return 1
+        return self.flush(summary) if len(self.batch) >= self.batch_size else 0
+
+    def flush(self, summary: Summary) -> int:
+        if not self.batch:
+            return 0
+        outcomes = bills_record(payloads=[p for _, p in self.batch], source=Bill.Source.IMPORT, lookups=self.lookups)
+        for (line_no, _), outcome in zip(self.batch, outcomes, strict=True):
+            if outcome.error is not None:
+                summary.reject(line_no, f"{outcome.error.code}: {outcome.error.detail}")
+            elif outcome.created:
+                summary.counts["accepted"] += 1
+            else:
+                summary.counts["duplicate"] += 1
+        done, self.batch = len(self.batch), []
+        return done
+
+
+def _parsed(lines: Iterable[str], summary: Summary, bar: tqdm) -> Iterator[tuple[int, object]]:
+    """(line number, parsed JSON) of each non-empty line; malformed lines are rejected here."""
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            bar.update(1)
+            continue
+        try:
+            yield line_no, json.loads(line)
+        except json.JSONDecodeError as exc:
+            summary.reject(line_no, f"malformed_json: {exc.msg} at column {exc.colno}")
+            bar.update(1)
+
+
+def _worker(number: int, inbox, outbox, batch_size: int) -> None:
+    """A worker process: judge the chunks of lines it is given; report progress, then its summary."""
+    connections.close_all()  # never share the parent's connection: open one of its own
+    try:
+        judge, summary = Judge(batch_size), Summary()
+        while (chunk := inbox.get()) is not None:
+            done = sum(judge.take(line_no, data, summary) for line_no, data in chunk)
+            if done:
+                outbox.put((number, "progress", done))
+        outbox.put((number, "progress", judge.flush(summary)))
+        outbox.put((number, "done", (dict(summary.counts), summary.rejections)))
+    except BaseException:  # reported to the parent, which stops the import with it
+        outbox.put((number, "failed", traceback.format_exc()))
+    finally:
+        connections.close_all()
+
+
+def _shard(data: object, workers: int) -> int:
+    """Every copy of one bill (hotel, number) goes to the same worker."""
+    if isinstance(data, dict):
+        return hash((str(data.get("hotel")), str(data.get("number")))) % workers
+    return 0
+
+
 class Command(BaseCommand):
     help = "Import settled bills from a JSON Lines file (one bill per line, API.md shape)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .jsonl file ('-' for standard input)")
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes judging bills (Default: one per core, at most 4; 1 on SQLite or inside a transaction)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, file: str, batch_size: int, no_progress: bool, **options):
+    def handle(self, *args, file: str, batch_size: int, workers: int | None, no_progress: bool, **options):
+        if batch_size < 1 or (workers is not None and workers < 1):
+            raise CommandError("--batch-size and --workers must be at least 1")
         try:
-            handle = open(file, encoding="utf-8") if file != "-" else __import__("sys").stdin  # noqa: SIM115
+            handle = open(file, encoding="utf-8") if file != "-" else sys.stdin  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}") from exc
-        counts: Counter[str] = Counter()
-        rejections: list[tuple[int, str]] = []
-        batch: list[tuple[int, dict]] = []
-        validator = BillSerializer()
-
-        def flush():
-            outcomes = bills_record(payloads=[p for _, p in batch], source=Bill.Source.IMPORT)
-            for (line_no, _), outcome in zip(batch, outcomes, strict=True):
-                if outcome.error is not None:
-                    counts["rejected"] += 1
-                    rejections.append((line_no, f"{outcome.error.code}: {outcome.error.detail}"))
-                elif outcome.created:
-                    counts["accepted"] += 1
-                else:
-                    counts["duplicate"] += 1
-            batch.clear()
-
+        in_process = connection.vendor != "postgresql" or connection.in_atomic_block
+        if workers is None:
+            workers = 1 if in_process else min(4, os.cpu_count() or 1)
+        elif in_process:
+            workers = 1
+        summary = Summary()
         with handle, tqdm(desc="bills", unit=" lines", disable=no_progress, file=self.stderr) as bar:
-            for line_no, line in enumerate(handle, start=1):
-                bar.update(1)
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    counts["rejected"] += 1
-                    rejections.append((line_no, f"malformed_json: {exc.msg} at column {exc.colno}"))
-                    continue
-                try:
-                    # One serializer validates every line: DRF builds (deep-copies) its nested fields once.
-                    batch.append((line_no, validator.run_validation(data)))
-                except ValidationError as exc:
-                    counts["rejected"] += 1
-                    rejections.append((line_no, f"invalid: {_sentence(exc.detail)}"))
-                    continue
-                if len(batch) >= batch_size:
-                    flush()
-            if batch:
-                flush()
-        for line_no, reason in rejections:
+            lines = _parsed(handle, summary, bar)
+            if workers == 1:
+                judge = Judge(batch_size)
+                for line_no, data in lines:
+                    bar.update(judge.take(line_no, data, summary))
+                bar.update(judge.flush(summary))
+            else:
+                self._in_workers(lines, workers, batch_size, summary, bar)
+        for line_no, reason in sorted(summary.rejections):
             self.stdout.write(f"line {line_no}: rejected: {reason}")
+        counts = summary.counts
         self.stdout.write(
             f"import_bills {file}: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "
             f"{counts['rejected']} rejected"
         )
+
+    def _in_workers(self, lines, workers: int, batch_size: int, summary: Summary, bar: tqdm) -> None:
+        context = multiprocessing.get_context("fork")  # the workers inherit Django, set up
+        connections.close_all()  # no connection of this process may be inherited
+        outbox = context.Queue()
+        inboxes = [context.Queue(maxsize=64) for _ in range(workers)]  # bounded: a large file is streamed
+        procs = [
+            context.Process(target=_worker, args=(n, inbox, outbox, batch_size), daemon=True)
+            for n, inbox in enumerate(inboxes)
+        ]
+        for proc in procs:
+            proc.start()
+        done: set[int] = set()
+        failures: list[str] = []
+
+        def receive(wait: float) -> None:
+            """Take what the workers reported; a worker that died without a word is a failure too."""
+            try:
+                while True:
+                    worker, kind, value = outbox.get(timeout=wait)
+                    wait = 0
+                    if kind == "progress":
+                        bar.update(value)
+                    elif kind == "done":
+                        summary.merge(*value)
+                        done.add(worker)
+                    else:
+                        failures.append(value)
+                        done.add(worker)
+            except queue.Empty:
+                pass
+            for n, proc in enumerate(procs):
+                if n not in done and proc.exitcode is not None and outbox.empty():
+                    failures.append(f"worker {n} ended with exit code {proc.exitcode}")
+                    done.add(n)
+
+        def send(shard: int, item) -> None:
+            while not failures:
+                try:
+                    inboxes[shard].put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    receive(0)
+
+        try:
+            chunks: list[list[tuple[int, object]]] = [[] for _ in range(workers)]
+            for line_no, data in lines:
+                shard = _shard(data, workers)
+                chunks[shard].append((line_no, data))
+                if len(chunks[shard]) >= CHUNK:
+                    send(shard, chunks[shard])
+                    chunks[shard] = []
+                    receive(0)
+                if failures:
+                    break
+            for shard in range(workers):
+                if chunks[shard]:
+                    send(shard, chunks[shard])
+                send(shard, None)
+            while len(done) < workers:
+                receive(0.5)
+        finally:
+            for proc in procs:
+                if failures:
+                    proc.terminate()
+                proc.join(timeout=60)
+        if failures:
+            raise CommandError("an import worker failed; the batches written before stay written:\n" + failures[0])
