@@ -1,9 +1,11 @@
 """Bulk writes for the hot paths (the bill feed): rows as plain tuples, no model instance per row.
 
-On PostgreSQL rows go in by ``COPY`` (the fastest way in: PERFORMANCE.md, a million ledger rows in 3 s) with ids
-reserved from the table's sequence beforehand, so children can name their parents in the same batch. Elsewhere
-(SQLite, the demo's embedded database) the same rows go through ``bulk_create``. Either way every column the
-caller leaves out gets the model field's default, so a row written here reads back as if the ORM had saved it.
+On PostgreSQL many rows go in by ``COPY`` (the fastest way in: PERFORMANCE.md, a million ledger rows in 3 s) with
+ids reserved from the table's sequence beforehand, so children can name their parents in the same batch; a few
+rows (one API request) by one ``INSERT ... VALUES``. Writes whose results are not needed gather in a ``Batch``
+and go to PostgreSQL as one query string: one round trip for all of a bill's parts. Elsewhere (SQLite, the demo's
+embedded database) the same rows go through ``bulk_create``. Either way every column the caller leaves out gets
+the model field's default, so a row written here reads back as if the ORM had saved it.
 """
 
 from __future__ import annotations
@@ -11,100 +13,216 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
+from django.db.models import F
 from django.utils import timezone
 
-
-def _columns(model: type[models.Model], fields: Sequence[str]) -> tuple[list[models.Field], list[object]]:
-    """Every concrete column but the primary key and those with a database default: ``fields`` first (by attname),
-    then the others with their default value (one value per batch: ``auto_now_add`` is the batch's time)."""
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    unknown = [name for name in fields if name not in by_attname]
-    if unknown:
-        raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
-    given = [by_attname[name] for name in fields]
-    now = timezone.now()
-    rest, defaults = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in fields or field.db_default is not models.NOT_PROVIDED:
-            continue
-        rest.append(field)
-        stamped = getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
-        defaults.append(now if stamped else field.get_default())
-    return given + rest, defaults
+COPY_FROM = 100  # rows: from here COPY (ids reserved first) beats one INSERT ... VALUES
 
 
-def ids_reserve(model: type[models.Model], count: int) -> list[int]:
-    """``count`` new primary keys of ``model`` from its sequence (PostgreSQL): never handed out twice."""
-    if count == 0:
-        return []
-    table = model._meta.db_table
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class _Table:
+    """How rows of ``fields`` go into ``model``'s table: every concrete column but the primary key and those with
+    a database default, ``fields`` first (by attname), then the others with their default (one value per call:
+    ``auto_now_add`` is the batch's time). JSON values are wrapped for psycopg."""
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]):
+        from psycopg.types.json import Jsonb
+
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = [name for name in fields if name not in by_attname]
+        if unknown:
+            raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
+        now = timezone.now()
+        columns = [by_attname[name] for name in fields]
+        defaults = []
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.attname in fields or field.db_default is not models.NOT_PROVIDED:
+                continue
+            stamped = getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
+            value = now if stamped else field.get_default()
+            columns.append(field)
+            defaults.append(Jsonb(value) if isinstance(field, models.JSONField) else value)
+        self.defaults = tuple(defaults)
+        self.json_at = [i for i, f in enumerate(columns[: len(fields)]) if isinstance(f, models.JSONField)]
+        self.jsonb = Jsonb
+        quote = connection.ops.quote_name
+        self.table = quote(model._meta.db_table)
+        self.pk = quote(model._meta.pk.column)
+        self.names = ", ".join(quote(f.column) for f in columns)
+        self.width = len(columns)
+
+    def values(self, row: tuple) -> tuple:
+        if self.json_at:
+            row = list(row)
+            for at in self.json_at:
+                if row[at] is not None:
+                    row[at] = self.jsonb(row[at])
+        return (*row, *self.defaults)
+
+    def insert_sql(self, rows: list[tuple], *, returning: bool = False, ignore_conflicts: bool = False):
+        placeholders = "(" + ", ".join(["%s"] * self.width) + ")"
+        sql = f"INSERT INTO {self.table} ({self.names}) VALUES {', '.join([placeholders] * len(rows))}"
+        if ignore_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
+        if returning:
+            sql += f" RETURNING {self.pk}"
+        return sql, [v for row in rows for v in self.values(row)]
+
+    def copy(self, rows: list[tuple], ids: list[int]) -> None:
+        sql = f"COPY {self.table} ({self.pk + ', ' if ids else ''}{self.names}) FROM STDIN"
+        # psycopg's own cursor (Django's has no COPY); its errors raised as Django's (IntegrityError, ...).
+        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            if ids:
+                for new_id, row in zip(ids, rows, strict=True):
+                    copy.write_row((new_id, *self.values(row)))
+            else:
+                for row in rows:
+                    copy.write_row(self.values(row))
+
+
+def _objects(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> list[models.Model]:
+    return [model(**dict(zip(fields, row, strict=True))) for row in rows]
+
+
+def ids_reserve(counts: dict[type[models.Model], int]) -> dict[type[models.Model], list[int]]:
+    """New primary keys for each model (``{model: how many}``), never handed out twice: from the tables'
+    sequences on PostgreSQL (one round trip for all), from ``sqlite_sequence`` on SQLite (the write takes the
+    database's write lock, so no other connection can take the same ones)."""
+    counts = {model: n for model, n in counts.items() if n}
+    ids: dict[type[models.Model], list[int]] = {model: [] for model in counts}
+    if not counts:
+        return ids
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, model._meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        if _postgresql():
+            arrays = ", ".join(
+                "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))" for _ in counts
+            )
+            params = [p for model, n in counts.items() for p in (model._meta.db_table, model._meta.pk.column, n)]
+            cursor.execute(f"SELECT {arrays}", params)
+            return dict(zip(counts, (list(a) for a in cursor.fetchone()), strict=True))
+        for model, n in counts.items():
+            table = model._meta.db_table
+            cursor.execute("UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s", [n, table])
+            if cursor.rowcount:
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                last = cursor.fetchone()[0]
+            else:  # no row was ever inserted: the table's own maximum (none: 0) is where its numbers start
+                pk = connection.ops.quote_name(model._meta.pk.column)
+                cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {connection.ops.quote_name(table)}")
+                last = cursor.fetchone()[0] + n
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
+            ids[model] = list(range(last - n + 1, last + 1))
+    return ids
 
 
-def rows_insert(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], *, ids: bool = False
-) -> list[int]:
-    """Insert ``rows`` (tuples of ``fields`` values, by attname) into ``model``'s table; with ``ids``, return
-    the new primary keys in row order. JSON fields take Python values."""
+def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> list[int]:
+    """Insert ``rows`` (tuples of ``fields`` values, by attname; JSON fields take Python values) into ``model``'s
+    table at once and return their new primary keys in row order (children name them)."""
     rows = list(rows)
     if not rows:
         return []
-    if connection.vendor != "postgresql":
-        created = model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
-        return [obj.pk for obj in created] if ids else []
-    from psycopg.types.json import Jsonb
-
-    columns, defaults = _columns(model, fields)
-    json_at = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
-    defaults = tuple(
-        Jsonb(v) if isinstance(f, models.JSONField) else v
-        for f, v in zip(columns[len(fields) :], defaults, strict=True)
-    )
-    new_ids = ids_reserve(model, len(rows)) if ids else []
-    names = [connection.ops.quote_name(f.column) for f in columns]
-    if ids:
-        names.insert(0, connection.ops.quote_name(model._meta.pk.column))
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({', '.join(names)}) FROM STDIN"
-    # psycopg's own cursor (Django's has no COPY); its errors raised as Django's (IntegrityError, ...).
-    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-        for i, row in enumerate(rows):
-            if json_at:
-                row = list(row)
-                for at in json_at:
-                    if at < len(fields) and row[at] is not None:
-                        row[at] = Jsonb(row[at])
-            values = (*row, *defaults)
-            copy.write_row((new_ids[i], *values) if ids else values)
-    return new_ids
+    if not _postgresql():
+        return [obj.pk for obj in model.objects.bulk_create(_objects(model, fields, rows))]
+    table = _Table(model, fields)
+    if len(rows) < COPY_FROM:  # a few rows (an API request): one round trip
+        sql, params = table.insert_sql(rows, returning=True)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+    ids = ids_reserve({model: len(rows)})[model]
+    table.copy(rows, ids)
+    return ids
 
 
-def increments_apply(model: type[models.Model], deltas: dict[object, dict[str, int]]) -> int:
-    """``UPDATE model SET col = col + delta ... FROM (VALUES ...)``: one statement for many rows (keyed by primary
-    key), never a read-modify-write in Python. ``deltas`` maps a primary key to ``{column: delta}``; every row
-    names the same columns."""
-    if not deltas:
-        return 0
-    columns = list(next(iter(deltas.values())))
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    quoted = [connection.ops.quote_name(model._meta.get_field(c).column) for c in columns]
-    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
-    params: list[object] = []
-    for key, change in deltas.items():
-        params.append(key)
-        params.extend(change[c] for c in columns)
-    # VALUES columns are column1, column2, ... in both PostgreSQL and SQLite (which has no ``AS v(a, b)``).
-    names = ", ".join(["column1 AS k", *(f"column{i + 2} AS d{i}" for i in range(len(columns)))])
-    sets = ", ".join(f"{q} = {table}.{q} + v.d{i}" for i, q in enumerate(quoted))
-    sql = (
-        f"UPDATE {table} SET {sets} FROM (SELECT {names} FROM (VALUES {', '.join([row] * len(deltas))}) AS rows) AS v "
-        f"WHERE {table}.{pk} = v.k"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+class Batch:
+    """Writes whose results are not needed, sent together when the batch is sent (or leaves its ``with``).
+
+    On PostgreSQL the statements go as one query string (Django's psycopg cursors bind parameters on the client,
+    so several statements travel in one round trip); many rows of one table still go by COPY. Elsewhere each write
+    runs when it is added.
+    """
+
+    def __init__(self):
+        self.statements: list[tuple[str, Sequence[object]]] = []
+        self.postgresql = _postgresql()
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if error is None:
+            self.send()
+
+    def insert(
+        self, model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], *, ignore_conflicts=False
+    ) -> None:
+        """Insert ``rows`` (as ``rows_insert``); ``ignore_conflicts``: rows a unique constraint refuses are
+        skipped (``ON CONFLICT DO NOTHING``)."""
+        rows = list(rows)
+        if not rows:
+            return
+        if not self.postgresql:
+            model.objects.bulk_create(_objects(model, fields, rows), ignore_conflicts=ignore_conflicts)
+            return
+        table = _Table(model, fields)
+        if len(rows) >= COPY_FROM and not ignore_conflicts:
+            self.send()  # keep the order of writes: what was added before goes first
+            table.copy(rows, [])
+            return
+        self.statement(*table.insert_sql(rows, ignore_conflicts=ignore_conflicts))
+
+    def increments(self, model: type[models.Model], deltas: dict[int, dict[str, int]]) -> None:
+        """Add ``deltas`` (``{primary key: {column: delta}}``, every row the same columns) to rows of ``model``,
+        creating the missing ones (the other columns at their defaults): one ``INSERT ... ON CONFLICT DO UPDATE``,
+        rows in key order (two concurrent batches lock them in the same order), never a read-modify-write in
+        Python. ``auto_now`` columns are stamped."""
+        if not deltas:
+            return
+        if not self.postgresql:  # the embedded database: a few rows, through the ORM
+            for key in sorted(deltas):
+                change = {c: F(c) + d for c, d in deltas[key].items()}
+                change |= {f.name: timezone.now() for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+                if not model.objects.filter(pk=key).update(**change):
+                    model.objects.create(pk=key, **deltas[key])
+            return
+        columns = list(next(iter(deltas.values())))
+        pk = model._meta.pk.attname
+        table = _Table(model, [pk, *columns])
+        quote = connection.ops.quote_name
+        sets = [
+            f"{quote(model._meta.get_field(c).column)} = {table.table}.{quote(model._meta.get_field(c).column)}"
+            f" + EXCLUDED.{quote(model._meta.get_field(c).column)}"
+            for c in columns
+        ]
+        sets += [
+            f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
+            for f in model._meta.concrete_fields
+            if getattr(f, "auto_now", False)
+        ]
+        rows = [(key, *(deltas[key][c] for c in columns)) for key in sorted(deltas)]
+        sql, params = table.insert_sql(rows)
+        self.statement(f"{sql} ON CONFLICT ({quote(model._meta.pk.column)}) DO UPDATE SET {', '.join(sets)}", params)
+
+    def statement(self, sql: str, params: Sequence[object]) -> None:
+        if not self.postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+            return
+        self.statements.append((sql, params))
+
+    def send(self) -> None:
+        statements, self.statements = self.statements, []
+        if not statements:
+            return
+        from psycopg import ClientCursor
+
+        with connection.cursor() as cursor:
+            if isinstance(cursor.cursor, ClientCursor):
+                sql = ";\n".join(sql for sql, _ in statements)
+                cursor.execute(sql, [value for _, params in statements for value in params])
+            else:  # server-side binding (an OPTIONS choice) takes one statement at a time
+                for sql, params in statements:
+                    cursor.execute(sql, params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from .exceptions import MemberNotFound
 from .models import Card, Member, Program, StatusPeriod, Tier
@@ -12,41 +12,39 @@ from .models import Card, Member, Program, StatusPeriod, Tier
 TIER_ORDER = {Tier.MEMBER: 0, Tier.LOYAL: 1, Tier.EXCLUSIVE: 2}
 
 
-def members_by_cards(*, numbers, program: Program | None = None) -> dict[str, Member]:
-    """M2, M8: the member behind each card number (current, legacy, lost, merged-away), in two queries however many
-    numbers: a batch of bills resolves its cards at once. A merged-away membership resolves to its survivor; a
-    number held by more than one member (only possible across programs) resolves to none. Status periods come
-    prefetched (OE6 reads the status in force on each date of use)."""
+def members_by_cards(*, numbers, program: Program | None = None, with_status: bool = True) -> dict[str, Member]:
+    """M2, M8: the member behind each card number (current, legacy, lost, merged-away), in one query however many
+    numbers (a batch of bills resolves its cards at once), one more for the status periods (``with_status``: OE6
+    reads the status in force on each date of use) and one per merge hop. A merged-away membership resolves to its
+    survivor; a number held by more than one member (only possible across programs) resolves to none."""
     numbers = {(n or "").strip() for n in numbers} - {""}
     if not numbers:
         return {}
-    cards = Card.objects.filter(number__in=numbers).order_by()  # no default ordering: no join to sort by program
+    # No default ordering (no join to sort by program); the members come in the same query.
+    cards = Card.objects.filter(number__in=numbers).order_by()
     if program is not None:
-        cards = cards.filter(program=program)
-    holders: dict[str, set[int]] = {}
-    for number, member_id in cards.values_list("number", "member_id"):
-        holders.setdefault(number, set()).add(member_id)
-    if program is not None:  # a membership number is always a card too; fall back to the member row itself
-        for number, member_id in Member.objects.filter(
-            program=program, number__in=numbers - holders.keys()
-        ).values_list("number", "pk"):
-            holders[number] = {member_id}
-    wanted = {next(iter(ids)) for ids in holders.values() if len(ids) == 1}
-    members = {
-        m.pk: m
-        for m in Member.objects.filter(pk__in=wanted).select_related("program").prefetch_related("status_periods")
-    }
+        cards = cards.filter(program=program).select_related("member")
+    else:
+        cards = cards.select_related("member__program")
+    holders: dict[str, dict[int, Member]] = {}
+    for card in cards:
+        holders.setdefault(card.number, {})[card.member_id] = card.member
+    if program is not None and numbers - holders.keys():  # a membership number is a card too; else the member row
+        for member in Member.objects.filter(program=program, number__in=numbers - holders.keys()):
+            holders[member.number] = {member.pk: member}
+    members = {pk: m for held in holders.values() if len(held) == 1 for pk, m in held.items()}
     survivors = {m.merged_into_id for m in members.values() if m.merged_into_id}
     seen: set[int] = set()
     while survivors - members.keys() - seen:  # merged into a member merged in turn: follow the chain
         seen |= survivors
-        for m in (
-            Member.objects.filter(pk__in=survivors - members.keys())
-            .select_related("program")
-            .prefetch_related("status_periods")
-        ):
+        for m in Member.objects.filter(pk__in=survivors - members.keys()).select_related("program"):
             members[m.pk] = m
         survivors = {m.merged_into_id for m in members.values() if m.merged_into_id}
+    if program is not None:
+        for m in members.values():
+            m.program = program  # every one of them is the program's: no query to read it again
+    if with_status:
+        prefetch_related_objects(list(members.values()), "status_periods")
 
     def final(member: Member) -> Member:
         hops = 0
@@ -54,7 +52,7 @@ def members_by_cards(*, numbers, program: Program | None = None) -> dict[str, Me
             member, hops = members[member.merged_into_id], hops + 1
         return member
 
-    return {n: final(members[next(iter(ids))]) for n, ids in holders.items() if len(ids) == 1}
+    return {n: final(next(iter(held.values()))) for n, held in holders.items() if len(held) == 1}
 
 
 def member_by_card(*, number: str, program: Program | None = None) -> Member:
@@ -94,11 +92,20 @@ def members_search(*, query: str, programs: QuerySet[Program] | None = None) -> 
     ).distinct()
 
 
+def settings_in_force(rows, on: dt.date):
+    """PT1 over a program's settings rows in ``effective_from`` order: the latest effective on or before ``on``; a
+    date before the first row is judged by the first row."""
+    chosen = None
+    for row in rows:
+        if row.effective_from <= on:
+            chosen = row
+        else:
+            break
+    return chosen or (rows[0] if rows else None)
+
+
 def settings_on(*, program: Program, on: dt.date):
-    """PT1: the program settings in force on ``on`` (the latest row effective on or before it)."""
+    """PT1: the program settings in force on ``on`` (a program has a few rows: read them all)."""
     from .models import ProgramSettings
 
-    row = ProgramSettings.objects.filter(program=program, effective_from__lte=on).order_by("-effective_from").first()
-    if row is None:  # a date before the program's first settings: judge it by the first ones
-        row = ProgramSettings.objects.filter(program=program).order_by("effective_from").first()
-    return row
+    return settings_in_force(list(ProgramSettings.objects.filter(program=program).order_by("effective_from")), on)

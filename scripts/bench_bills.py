@@ -99,6 +99,25 @@ def bare_sql_baseline(url: str, n: int = 5000) -> float:
         return n / (time.perf_counter() - start)
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the processes on this machine, by kind (Linux /proc): where an API run's time
+    went (the web workers, PostgreSQL, this client)."""
+    totals: dict[str, float] = {}
+    hz = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        kind = "gunicorn" if "gunicorn" in cmd else "postgres" if cmd.startswith("postgres") else "client"
+        if kind == "client" and int(pid) != os.getpid():
+            kind = "other"
+        totals[kind] = totals.get(kind, 0) + (int(fields[11]) + int(fields[12])) / hz
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bills", type=int, default=20000)
@@ -188,16 +207,22 @@ def main() -> None:
                     errors.append(f"{response.status} {data[:200]!r}")
 
         threads = [threading.Thread(target=client, args=(c,)) for c in range(args.clients)]
+        cpu_before = cpu_seconds()
         start = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
+        cpu = {k: v - cpu_before.get(k, 0) for k, v in cpu_seconds().items()}
         total = per_client * args.clients
         print(
             f"API: {total:,} bills, {args.clients} clients, in {elapsed:.1f} s = {total / elapsed:,.0f} bills/s"
             f" ({len(errors)} errors{': ' + errors[0] if errors else ''})"
+        )
+        print(
+            "  CPU per bill: "
+            + ", ".join(f"{kind} {seconds / total * 1000:.1f} ms" for kind, seconds in sorted(cpu.items()) if seconds)
         )
     finally:
         server.terminate()

@@ -12,6 +12,16 @@ _programs_migration = importlib.import_module("members.migrations.0003_programs"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference():
+    """Each test starts with no reference data in memory (a rolled-back test's hotels must not linger)."""
+    from points import reference
+
+    reference._local.reference = None
+    yield
+    reference._local.reference = None
+
+
+@pytest.fixture(autouse=True)
 def _programs(request):
     """The programs exist after ``migrate`` (API.md). Transactional tests flush every table after they run, so the
     data migration's own function seeds them again (idempotent: get_or_create)."""

@@ -1,6 +1,7 @@
 """Token authentication of the integration API: ``Authorization: Token <token>`` (API.md "Authentication").
 
-Tokens are looked up by their SHA-256 (only the hash is stored, ``points.services.tokens``). A revoked token, or
+Tokens are looked up by their SHA-256 (only the hash is stored, ``points.services.tokens``), from the process's
+reference data (``points.reference``: read again in every process as soon as a token changes). A revoked token, or
 a token of a hotel that is no longer active, is refused with 401. ``request.auth`` is the ``ApiToken``;
 ``request.user`` is an anonymous user (a token is not a person). ``last_used_at`` is written at most once a minute
 per token, so a busy PMS does not cost a write per request.
@@ -20,6 +21,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from points.models import ApiToken
+from points.reference import reference
 from points.services.tokens import token_hash
 
 KEYWORD = "Token"
@@ -51,11 +53,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             key = parts[1].decode()
         except UnicodeDecodeError as exc:
             raise AuthenticationFailed("Invalid token header: the token has invalid characters.") from exc
-        token = (
-            ApiToken.objects.select_related("hotel", "hotel__program", "program")
-            .filter(key_hash=token_hash(key))
-            .first()
-        )
+        token = reference().token(token_hash(key))  # kept per process until any token or hotel changes
         if token is None:
             raise AuthenticationFailed("Invalid token.")
         if token.revoked_at is not None:

@@ -129,6 +129,17 @@ OTP_ADMIN = env.bool("OTP_ADMIN", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@loyalty.example")
 
+# The shared cache: Redis when configured (CACHE_URL or REDIS_URL), else this process's memory (the embedded
+# default). Processes tell each other through it that the reference data changed (points.reference).
+CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: with no broker configured, tasks run eagerly in process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

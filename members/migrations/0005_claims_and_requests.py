@@ -7,56 +7,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_staff_groups'),
+        ("members", "0004_staff_groups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalNameChangeRequest',
+            name="HistoricalNameChangeRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100, verbose_name='new family name')),
-                ('given_name', models.CharField(max_length=100, verbose_name='new given name')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Changed'), ('rejected', 'Rejected')], default='open', max_length=10, verbose_name='state')),
-                ('answer', models.TextField(blank=True, verbose_name='answer to the member')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("family_name", models.CharField(max_length=100, verbose_name="new family name")),
+                ("given_name", models.CharField(max_length=100, verbose_name="new given name")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Changed"), ("rejected", "Rejected")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer to the member")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical name change request',
-                'verbose_name_plural': 'historical name change requests',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical name change request",
+                "verbose_name_plural": "historical name change requests",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='NameChangeRequest',
+            name="NameChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100, verbose_name='new family name')),
-                ('given_name', models.CharField(max_length=100, verbose_name='new given name')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Changed'), ('rejected', 'Rejected')], default='open', max_length=10, verbose_name='state')),
-                ('answer', models.TextField(blank=True, verbose_name='answer to the member')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='name_change_requests', to='members.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("family_name", models.CharField(max_length=100, verbose_name="new family name")),
+                ("given_name", models.CharField(max_length=100, verbose_name="new given name")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Changed"), ("rejected", "Rejected")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer to the member")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="name_change_requests",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'name change request',
-                'ordering': ['-created_at'],
+                "verbose_name": "name change request",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_claims_and_requests'),
+        ("members", "0005_claims_and_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprogramsettings',
-            name='point_value_yen',
-            field=models.DecimalField(decimal_places=2, default=1, help_text='R1: what the office charges a member per point of a negative balance (NOC: 5,000 = JPY 5,000).', max_digits=6, verbose_name='value of one point (JPY)'),
+            model_name="historicalprogramsettings",
+            name="point_value_yen",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=1,
+                help_text="R1: what the office charges a member per point of a negative balance (NOC: 5,000 = JPY 5,000).",
+                max_digits=6,
+                verbose_name="value of one point (JPY)",
+            ),
         ),
         migrations.AddField(
-            model_name='programsettings',
-            name='point_value_yen',
-            field=models.DecimalField(decimal_places=2, default=1, help_text='R1: what the office charges a member per point of a negative balance (NOC: 5,000 = JPY 5,000).', max_digits=6, verbose_name='value of one point (JPY)'),
+            model_name="programsettings",
+            name="point_value_yen",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=1,
+                help_text="R1: what the office charges a member per point of a negative balance (NOC: 5,000 = JPY 5,000).",
+                max_digits=6,
+                verbose_name="value of one point (JPY)",
+            ),
         ),
     ]

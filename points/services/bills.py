@@ -15,12 +15,12 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import IntegrityError, transaction
 
 from loyalty import rulebooks as rb
-from loyalty.db import rows_insert
+from loyalty.db import Batch, ids_reserve
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
@@ -36,10 +36,11 @@ from ..models import (
     BillRoom,
     BillUnit,
     Hotel,
+    LedgerEntry,
     Outlet,
-    OutletDesignation,
     StayNight,
 )
+from ..reference import reference
 from . import ledger
 
 
@@ -126,19 +127,16 @@ def to_rulebook_bill(data: dict) -> rb.Bill:
 
 
 class Lookups:
-    """What judging bills reads besides the bills: hotels, their outlets and designations, the settings in force
-    (PT1), the members behind the cards. One per request, or one per file import: the reference data is read once
-    for the whole file (it does not change during an import), the members once per batch."""
+    """What judging bills reads besides the bills: the reference data (hotels, outlets, designations, settings:
+    ``points.reference``, kept per process) and the members behind the cards, resolved once per batch."""
 
     def __init__(self):
-        self.hotels: dict[str, Hotel | None] = {}
-        self.outlets: dict[int, dict[str, Outlet]] = {}
-        self.designations: dict[int, list[OutletDesignation]] = {}
-        self.settings: dict[tuple[int, dt.date], object] = {}
+        self.reference = reference()
         self.members: dict[tuple[int, str], Member] = {}
 
     def resolve_members(self, payloads: Sequence[dict]) -> None:
-        """Resolve every card number of a batch at once, per program (M2): two queries, not one per bill."""
+        """Resolve every card number of a batch at once, per program (M2): a few queries, not some per bill."""
+        self.reference = reference()  # a long import sees reference changes from one batch to the next
         self.members = {}
         by_program: dict[int, tuple[Program, set[str]]] = {}
         for payload in payloads:
@@ -146,40 +144,24 @@ class Lookups:
             if hotel is not None:
                 by_program.setdefault(hotel.program_id, (hotel.program, set()))[1].add(payload["member"])
         for program, numbers in by_program.values():
-            for number, member in members_by_cards(numbers=numbers, program=program).items():
+            found = members_by_cards(numbers=numbers, program=program, with_status=program.is_one_harmony)  # OE6
+            for number, member in found.items():
                 self.members[(program.pk, number)] = member
 
     def member(self, program: Program, number: str) -> Member | None:
         return self.members.get((program.pk, (number or "").strip()))
 
     def hotel(self, code: str) -> Hotel | None:
-        if code not in self.hotels:
-            self.hotels[code] = Hotel.objects.select_related("program").filter(code=code).first()
-        return self.hotels[code]
+        return self.reference.hotel(code)
 
     def outlets_of(self, hotel: Hotel) -> dict[str, Outlet]:
-        if hotel.pk not in self.outlets:
-            self.outlets[hotel.pk] = {o.code: o for o in hotel.outlets.all()}
-            self.designations[hotel.pk] = list(
-                OutletDesignation.objects.filter(outlet__hotel=hotel).order_by("effective_from")
-            )
-        return self.outlets[hotel.pk]
+        return self.reference.outlets_of(hotel)
 
     def designated_on(self, hotel: Hotel, on: dt.date) -> frozenset[str]:
-        """NE2: the outlets designated on the date of use (the latest designation row on or before it)."""
-        outlets = self.outlets_of(hotel)
-        by_id = {o.pk: o.code for o in outlets.values()}
-        state: dict[str, bool] = {}
-        for row in self.designations[hotel.pk]:
-            if row.effective_from <= on:
-                state[by_id[row.outlet_id]] = row.designated
-        return frozenset(code for code, designated in state.items() if designated)
+        return self.reference.designated_on(hotel, on)
 
     def settings_on(self, program: Program, on: dt.date):
-        key = (program.pk, on)
-        if key not in self.settings:
-            self.settings[key] = settings_on(program=program, on=on)
-        return self.settings[key]
+        return self.reference.settings_on(program, on)
 
 
 def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups) -> tuple[rb.Context, object, str]:
@@ -351,17 +333,41 @@ BILL_FIELDS = [
 def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
     """Write the new bills of a batch: bills, their parts, nights (SH1) and pending points (NE7).
 
-    Rows are plain tuples written in bulk (``loyalty.db.rows_insert``: COPY on PostgreSQL), parents first so that
-    their reserved ids go into their children's rows: at hundreds of bills a batch, building a model instance per
-    row would cost more than the database's work.
+    Rows are plain tuples (a model instance per row would cost more than the database's work at hundreds of
+    bills a batch). The ids of the bills, their room-charged checks and the ledger entries are reserved first, in
+    one round trip, so every row can name its parent; then everything goes as one write batch (``loyalty.db``:
+    one round trip for an API request, COPY for a file's batch).
     """
-    bill_rows = []
-    for p in prepared:
+    awards = [
+        ledger.Award(
+            p.member,
+            0,
+            p.calc.points,
+            p.calc.bonus_points,
+            p.rb_bill.paid_on,
+            p.posts_on,
+            p.expires_on,
+            reason=p.hotel.program.code,
+        )
+        for p in prepared
+    ]
+    ids = ids_reserve(
+        {
+            Bill: len(prepared),
+            BillCheck: sum(len(p.rb_bill.room_charged_checks) for p in prepared),
+            LedgerEntry: ledger.entries_of(awards),
+        }
+    )
+    bill_ids, check_ids = ids.get(Bill, []), iter(ids.get(BillCheck, []))
+    bills, rooms, checks, charges, payments, units, exclusions, nights = [], [], [], [], [], [], [], []
+    for n, (p, bill_id) in enumerate(zip(prepared, bill_ids, strict=True)):
         payload, calc, b = p.outcome.payload, p.calc, p.rb_bill
+        p.outcome.bill_id, p.outcome.created, awards[n] = bill_id, True, replace(awards[n], bill_id=bill_id)
         stay_dates = sorted({c.date for c in b.charges if c.category in ("room", "package")})
         outlet = p.outlets.get(payload.get("outlet") or "")
-        bill_rows.append(
+        bills.append(
             (
+                bill_id,
                 p.hotel.pk,
                 payload["number"],
                 p.member.pk,
@@ -392,16 +398,11 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
                 source,
             )
         )
-    bill_ids = rows_insert(Bill, BILL_FIELDS, bill_rows, ids=True)
-    rooms, check_rows, check_charges, charges, payments, units, exclusions, nights = [], [], [], [], [], [], [], []
-    for p, bill_id in zip(prepared, bill_ids, strict=True):
-        p.outcome.bill_id = bill_id
-        p.outcome.created = True
-        b, calc = p.rb_bill, p.calc
         rooms += [(bill_id, r.room, r.member_room, r.for_points, list(r.members)) for r in b.rooms]
         for k in b.room_charged_checks:
-            check_rows.append((bill_id, p.outlets[k.outlet].pk, k.number, k.date))
-            check_charges.append([(bill_id, c.date, "", c.category, c.amount, c.tax_service) for c in k.charges])
+            check_id = next(check_ids)
+            checks.append((check_id, bill_id, p.outlets[k.outlet].pk, k.number, k.date))
+            charges += [(bill_id, c.date, "", c.category, c.amount, c.tax_service, check_id) for c in k.charges]
         charges += [(bill_id, c.date, c.room or "", c.category, c.amount, c.tax_service, None) for c in b.charges]
         payments += [(bill_id, x.method, x.amount) for x in b.payments]
         units += [
@@ -411,33 +412,26 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
         exclusions += [
             (bill_id, i, e.rule, e.amount, e.detail[:300], e.unit or "") for i, e in enumerate(calc.exclusions)
         ]
-        nights += [StayNight(member=p.member, night_of=night, bill_id=bill_id, hotel=p.hotel) for night in calc.nights]
-    check_ids = rows_insert(BillCheck, ["bill_id", "outlet_id", "number", "date"], check_rows, ids=True)
-    charges += [(*c, check_id) for check_id, rows in zip(check_ids, check_charges, strict=True) for c in rows]
-    rows_insert(BillRoom, ["bill_id", "room", "member_room", "for_points", "members"], rooms)
-    rows_insert(BillCharge, ["bill_id", "date", "room", "category", "amount", "tax_service", "room_check_id"], charges)
-    rows_insert(BillPayment, ["bill_id", "method", "amount"], payments)
-    rows_insert(
-        BillUnit, ["bill_id", "position", "label", "kind", "date", "eligible_amount", "points", "bonus_points"], units
-    )
-    rows_insert(BillExclusion, ["bill_id", "position", "rule", "amount", "detail", "unit"], exclusions)
-    StayNight.objects.bulk_create(nights, ignore_conflicts=True)  # SH1: one night per date (a few rows a batch)
-    ledger.points_earn_many(
-        awards=[
-            ledger.Award(
-                p.member,
-                bill_id,
-                p.calc.points,
-                p.calc.bonus_points,
-                p.rb_bill.paid_on,
-                p.posts_on,
-                p.expires_on,
-                reason=p.hotel.program.code,
-            )
-            for p, bill_id in zip(prepared, bill_ids, strict=True)
-            if p.calc.points or p.calc.bonus_points
-        ]
-    )
+        nights += [(p.member.pk, night, bill_id, p.hotel.pk) for night in calc.nights]
+    with Batch() as batch:
+        batch.insert(Bill, ["id", *BILL_FIELDS], bills)
+        batch.insert(BillCheck, ["id", "bill_id", "outlet_id", "number", "date"], checks)
+        batch.insert(BillRoom, ["bill_id", "room", "member_room", "for_points", "members"], rooms)
+        batch.insert(
+            BillCharge, ["bill_id", "date", "room", "category", "amount", "tax_service", "room_check_id"], charges
+        )
+        batch.insert(BillPayment, ["bill_id", "method", "amount"], payments)
+        batch.insert(
+            BillUnit,
+            ["bill_id", "position", "label", "kind", "date", "eligible_amount", "points", "bonus_points"],
+            units,
+        )
+        batch.insert(BillExclusion, ["bill_id", "position", "rule", "amount", "detail", "unit"], exclusions)
+        # SH1: one night per member and date, whichever bill reports it first
+        batch.insert(StayNight, ["member_id", "night_of", "bill_id", "hotel_id"], nights, ignore_conflicts=True)
+        ledger.points_earn_many(
+            awards=[a for a in awards if a.points or a.bonus_points], batch=batch, entry_ids=ids.get(LedgerEntry, [])
+        )
 
 
 def bills_record(

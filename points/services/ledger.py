@@ -14,6 +14,7 @@ first. So a member never holds a debt and spendable points at once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
-from loyalty.db import increments_apply, rows_insert
+from loyalty.db import Batch, ids_reserve
 from members.models import Member
 
 from ..exceptions import InsufficientPoints, MembershipClosed
@@ -40,12 +41,18 @@ class LotSpec:
 def balances_lock(*, member_ids: Iterable[int]) -> dict[int, MemberBalance]:
     """Lock the balance rows of the members, in primary-key order (no deadlocks), creating missing ones."""
     ids = sorted(set(member_ids))
-    existing = set(MemberBalance.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
-    missing = [i for i in ids if i not in existing]
-    if missing:
+    locked = {
+        row.member_id: row
+        for row in MemberBalance.objects.select_for_update().filter(member_id__in=ids).order_by("member_id")
+    }
+    missing = [i for i in ids if i not in locked]
+    if missing:  # a member's first points: create the row, then lock it (one query when every row exists)
         MemberBalance.objects.bulk_create([MemberBalance(member_id=i) for i in missing], ignore_conflicts=True)
-    rows = MemberBalance.objects.select_for_update().filter(member_id__in=ids).order_by("member_id")
-    return {row.member_id: row for row in rows}
+        locked.update(
+            (row.member_id, row)
+            for row in MemberBalance.objects.select_for_update().filter(member_id__in=missing).order_by("member_id")
+        )
+    return locked
 
 
 def balance_lock(*, member: Member) -> MemberBalance:
@@ -208,62 +215,66 @@ class Award:
     reason: str = ""
 
 
-@transaction.atomic
-def points_earn_many(*, awards: Sequence[Award]) -> list[int]:
+def entries_of(awards: Sequence[Award]) -> int:
+    """How many ledger entries ``points_earn_many`` writes for ``awards`` (to reserve their ids with others)."""
+    return sum((a.points > 0) + (a.bonus_points > 0) for a in awards)
+
+
+@transaction.atomic(savepoint=False)  # inside the caller's transaction: no savepoint round trips
+def points_earn_many(
+    *, awards: Sequence[Award], batch: Batch | None = None, entry_ids: list[int] | None = None
+) -> list[int]:
     """Award many bills at once: pending points (NE7), base points qualify (ST2), bonus points do not (OE6).
-    Each bill is awarded once (a unique constraint on bill and kind). Rows go in by bulk writes (COPY on
-    PostgreSQL), the balance rows are locked once in member order and moved by one UPDATE. Returns the ids of the
-    new entries."""
+    Each bill is awarded once (a unique constraint on bill and kind). Returns the ids of the new entries.
+
+    Entries and lots are rows of a write batch (``loyalty.db``: COPY or one round trip) with their ids reserved
+    first; the balance rows are moved by one upsert, in member order, so two concurrent batches lock them in the
+    same order. Pending points only grow here: no balance needs reading first. Given a ``batch``, the writes join
+    it (the caller sends it); otherwise they are sent before returning. ``entry_ids``: ids the caller reserved
+    (``entries_of(awards)`` of them).
+    """
     for award in awards:
         _ensure_open(award.member)
-    balances_lock(member_ids=[a.member.pk for a in awards])
     entries: list[tuple] = []
     lots: list[tuple] = []
     deltas: dict[int, dict[str, int]] = {}
     for award in awards:
+        member_id, used_on = award.member.pk, award.used_on
         for kind, amount, qualifying in (
             (EntryKind.EARN, award.points, award.points),
             (EntryKind.BONUS, award.bonus_points, 0),
         ):
             if amount > 0:
-                member_id = award.member.pk
                 entries.append(
-                    (
-                        member_id,
-                        kind.value,
-                        0,
-                        amount,
-                        award.used_on,
-                        award.used_on,
-                        award.bill_id,
-                        qualifying,
-                        award.reason,
-                    )
+                    (member_id, kind.value, 0, amount, used_on, used_on, award.bill_id, qualifying, award.reason)
                 )
-                lots.append(
-                    (
-                        member_id,
-                        PointLot.State.PENDING.value,
-                        amount,
-                        amount,
-                        award.used_on,
-                        award.posts_on,
-                        award.expires_on,
-                    )
-                )
+                lots.append((member_id, "pending", amount, amount, used_on, award.posts_on, award.expires_on))
                 deltas.setdefault(member_id, {"pending": 0})["pending"] += amount
-    entry_ids = rows_insert(
-        LedgerEntry,
-        ["member_id", "kind", "points", "pending", "used_on", "effective_on", "bill_id", "qualifying_points", "reason"],
-        entries,
-        ids=True,
-    )
-    rows_insert(
-        PointLot,
-        ["entry_id", "member_id", "state", "points", "remaining", "used_on", "posts_on", "expires_on"],
-        [(entry_id, *lot) for entry_id, lot in zip(entry_ids, lots, strict=True)],
-    )
-    increments_apply(MemberBalance, deltas)
+    if entry_ids is None:
+        entry_ids = ids_reserve({LedgerEntry: len(entries)})[LedgerEntry]
+    with Batch() if batch is None else contextlib.nullcontext(batch) as writes:
+        writes.insert(
+            LedgerEntry,
+            [
+                "id",
+                "member_id",
+                "kind",
+                "points",
+                "pending",
+                "used_on",
+                "effective_on",
+                "bill_id",
+                "qualifying_points",
+                "reason",
+            ],
+            [(entry_id, *entry) for entry_id, entry in zip(entry_ids, entries, strict=True)],
+        )
+        writes.insert(
+            PointLot,
+            ["entry_id", "member_id", "state", "points", "remaining", "used_on", "posts_on", "expires_on"],
+            [(entry_id, *lot) for entry_id, lot in zip(entry_ids, lots, strict=True)],
+        )
+        writes.increments(MemberBalance, deltas)
     return entry_ids
 
 

@@ -1,0 +1,112 @@
+"""The reference data every bill is judged with: hotels (with their program), their outlets and outlet designations
+(NE2), the program settings (PT1), and the API tokens that report them. It changes a few times a year and is read
+on every bill, so each process keeps it in memory and reads it again as soon as any process changed it (a revoked
+token is refused from the next request on, in every process).
+
+How a change is seen everywhere: saving or deleting any of those rows replaces a version token in the shared
+cache (Redis in production: ``CACHES``), at once and again when the transaction commits; each request compares the
+token with the one its process read the data under (one cache GET) and starts afresh when they differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from members.models import Program, ProgramSettings
+from members.selectors import settings_in_force
+
+from .models import ApiToken, Hotel, Outlet, OutletDesignation
+
+VERSION_KEY = "loyalty:reference:version"
+
+
+class Reference:
+    """One process's copy of the reference data, filled as it is asked for."""
+
+    def __init__(self, version: str | None):
+        self.version = version
+        self._hotels: dict[str, Hotel | None] = {}
+        self._outlets: dict[int, dict[str, Outlet]] = {}
+        self._designations: dict[int, list[OutletDesignation]] = {}
+        self._settings: dict[int, list[ProgramSettings]] = {}
+        self._tokens: dict[str, ApiToken | None] = {}
+
+    def token(self, key_hash: str) -> ApiToken | None:
+        """The API token with this SHA-256, revoked or not (the caller decides)."""
+        if key_hash not in self._tokens:
+            if len(self._tokens) > 10_000:  # hashes of made-up tokens must not fill the memory
+                self._tokens.clear()
+            self._tokens[key_hash] = (
+                ApiToken.objects.select_related("hotel", "hotel__program", "program").filter(key_hash=key_hash).first()
+            )
+        return self._tokens[key_hash]
+
+    def hotel(self, code: str) -> Hotel | None:
+        if code not in self._hotels:
+            self._hotels[code] = Hotel.objects.select_related("program").filter(code=code).first()
+        return self._hotels[code]
+
+    def outlets_of(self, hotel: Hotel) -> dict[str, Outlet]:
+        """The hotel's outlets by code."""
+        if hotel.pk not in self._outlets:
+            self._designations[hotel.pk] = list(
+                OutletDesignation.objects.filter(outlet__hotel=hotel).order_by("effective_from", "id")
+            )
+            self._outlets[hotel.pk] = {o.code: o for o in Outlet.objects.filter(hotel=hotel)}
+        return self._outlets[hotel.pk]
+
+    def designated_on(self, hotel: Hotel, on: dt.date) -> frozenset[str]:
+        """NE2: the outlets designated on the date of use (the latest designation row on or before it)."""
+        by_id = {o.pk: code for code, o in self.outlets_of(hotel).items()}
+        state: dict[str, bool] = {}
+        for row in self._designations[hotel.pk]:
+            if row.effective_from <= on:
+                state[by_id[row.outlet_id]] = row.designated
+        return frozenset(code for code, designated in state.items() if designated)
+
+    def settings_on(self, program: Program, on: dt.date) -> ProgramSettings | None:
+        """PT1: the program's settings in force on ``on``."""
+        if program.pk not in self._settings:
+            self._settings[program.pk] = list(
+                ProgramSettings.objects.filter(program=program).order_by("effective_from")
+            )
+        return settings_in_force(self._settings[program.pk], on)
+
+
+_local = threading.local()  # one copy per thread: nothing is shared half-filled between threads
+
+
+def reference() -> Reference:
+    """This process's reference data, read again if any process changed it since."""
+    version = cache.get(VERSION_KEY)
+    if version is None:  # first use, or the cache was flushed: start a version everyone will share
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    current = getattr(_local, "reference", None)
+    if current is None or current.version != version:
+        current = _local.reference = Reference(version)
+    return current
+
+
+def reference_changed(**kwargs) -> None:
+    """A reference row was saved or deleted: every process reads the reference data again, now (this process,
+    and others that would read it before the commit) and when the transaction commits."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _local.reference = None
+
+
+def connect() -> None:
+    for model in (Program, ProgramSettings, Hotel, Outlet, OutletDesignation, ApiToken):
+        post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference-{model._meta.label}")
+        post_delete.connect(reference_changed, sender=model, dispatch_uid=f"reference-delete-{model._meta.label}")
