@@ -10,6 +10,7 @@ the model field's default, so a row written here reads back as if the ORM had sa
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -25,27 +26,24 @@ def _postgresql() -> bool:
 
 class _Table:
     """How rows of ``fields`` go into ``model``'s table: every concrete column but the primary key and those with
-    a database default, ``fields`` first (by attname), then the others with their default (one value per call:
-    ``auto_now_add`` is the batch's time). JSON values are wrapped for psycopg."""
+    a database default, ``fields`` first (by attname), then the others with their default (``auto_now`` and
+    ``auto_now_add``: the time of the write). JSON values are wrapped for psycopg. Built once per model and
+    fields (``_table``), the defaults once per write."""
 
-    def __init__(self, model: type[models.Model], fields: Sequence[str]):
+    def __init__(self, model: type[models.Model], fields: tuple[str, ...]):
         from psycopg.types.json import Jsonb
 
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         unknown = [name for name in fields if name not in by_attname]
         if unknown:
             raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
-        now = timezone.now()
         columns = [by_attname[name] for name in fields]
-        defaults = []
-        for field in model._meta.concrete_fields:
-            if field.primary_key or field.attname in fields or field.db_default is not models.NOT_PROVIDED:
-                continue
-            stamped = getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
-            value = now if stamped else field.get_default()
-            columns.append(field)
-            defaults.append(Jsonb(value) if isinstance(field, models.JSONField) else value)
-        self.defaults = tuple(defaults)
+        self.rest = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key or f.attname in fields or f.db_default is not models.NOT_PROVIDED)
+        ]
+        columns += self.rest
         self.json_at = [i for i, f in enumerate(columns[: len(fields)]) if isinstance(f, models.JSONField)]
         self.jsonb = Jsonb
         quote = connection.ops.quote_name
@@ -53,6 +51,21 @@ class _Table:
         self.pk = quote(model._meta.pk.column)
         self.names = ", ".join(quote(f.column) for f in columns)
         self.width = len(columns)
+        self.placeholders = "(" + ", ".join(["%s"] * self.width) + ")"
+        self.defaults: tuple = ()
+
+    def stamp(self) -> _Table:
+        """This table for one write: the defaults of the columns the rows leave out (a copy: threads share the
+        table)."""
+        table = copy.copy(self)
+        now = timezone.now()
+        values = []
+        for field in self.rest:
+            value = now if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False) else None
+            value = value if value is not None else field.get_default()
+            values.append(self.jsonb(value) if isinstance(field, models.JSONField) else value)
+        table.defaults = tuple(values)
+        return table
 
     def values(self, row: tuple) -> tuple:
         if self.json_at:
@@ -63,8 +76,7 @@ class _Table:
         return (*row, *self.defaults)
 
     def insert_sql(self, rows: list[tuple], *, returning: bool = False, ignore_conflicts: bool = False):
-        placeholders = "(" + ", ".join(["%s"] * self.width) + ")"
-        sql = f"INSERT INTO {self.table} ({self.names}) VALUES {', '.join([placeholders] * len(rows))}"
+        sql = f"INSERT INTO {self.table} ({self.names}) VALUES {', '.join([self.placeholders] * len(rows))}"
         if ignore_conflicts:
             sql += " ON CONFLICT DO NOTHING"
         if returning:
@@ -81,6 +93,17 @@ class _Table:
             else:
                 for row in rows:
                     copy.write_row(self.values(row))
+
+
+_tables: dict[tuple[str, str, tuple[str, ...]], _Table] = {}
+
+
+def _table(model: type[models.Model], fields: Sequence[str]) -> _Table:
+    key = (connection.alias, model._meta.label, tuple(fields))
+    table = _tables.get(key)
+    if table is None:
+        table = _tables[key] = _Table(model, tuple(fields))
+    return table.stamp()
 
 
 def _objects(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> list[models.Model]:
@@ -126,7 +149,7 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
         return []
     if not _postgresql():
         return [obj.pk for obj in model.objects.bulk_create(_objects(model, fields, rows))]
-    table = _Table(model, fields)
+    table = _table(model, fields)
     if len(rows) < COPY_FROM:  # a few rows (an API request): one round trip
         sql, params = table.insert_sql(rows, returning=True)
         with connection.cursor() as cursor:
@@ -167,7 +190,7 @@ class Batch:
         if not self.postgresql:
             model.objects.bulk_create(_objects(model, fields, rows), ignore_conflicts=ignore_conflicts)
             return
-        table = _Table(model, fields)
+        table = _table(model, fields)
         if len(rows) >= COPY_FROM and not ignore_conflicts:
             self.send()  # keep the order of writes: what was added before goes first
             table.copy(rows, [])
@@ -190,7 +213,7 @@ class Batch:
             return
         columns = list(next(iter(deltas.values())))
         pk = model._meta.pk.attname
-        table = _Table(model, [pk, *columns])
+        table = _table(model, [pk, *columns])
         quote = connection.ops.quote_name
         sets = [
             f"{quote(model._meta.get_field(c).column)} = {table.table}.{quote(model._meta.get_field(c).column)}"
@@ -221,8 +244,9 @@ class Batch:
 
         with connection.cursor() as cursor:
             if isinstance(cursor.cursor, ClientCursor):
-                sql = ";\n".join(sql for sql, _ in statements)
-                cursor.execute(sql, [value for _, params in statements for value in params])
+                # Each statement bound by psycopg on its own (its parsing cached by statement shape), then all
+                # of them sent as one query string.
+                cursor.execute(";\n".join(cursor.cursor.mogrify(sql, params) for sql, params in statements))
             else:  # server-side binding (an OPTIONS choice) takes one statement at a time
                 for sql, params in statements:
                     cursor.execute(sql, params)
