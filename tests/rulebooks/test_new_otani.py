@@ -13,9 +13,6 @@ import pytest
 
 from loyalty.rulebooks import (
     DEFAULT_RATES,
-    Bill,
-    Charge,
-    Check,
     Context,
     Exclusion,
     HotelInfo,
@@ -25,6 +22,7 @@ from loyalty.rulebooks import (
     calculate,
     new_otani,
 )
+from tests.rulebooks.builders import Builders, earned, excluded
 
 MAR1 = date(2025, 3, 1)
 MAR2 = date(2025, 3, 2)
@@ -34,74 +32,25 @@ TOKYO = HotelInfo(code="NOT", country="JP", affiliation="group", brand="new-otan
 MEMBER = Room("1203", member_room=True, for_points=True)
 
 
-def context(**changes) -> Context:
-    base = Context(
+B = Builders(
+    base_context=Context(
         program="new-otani",
         hotel=TOKYO,
         rates=NOC_RATES,
         designated_outlets=frozenset({"SATSUKI", "BAR"}),
         known_outlets=frozenset({"SATSUKI", "BAR", "BANQUET"}),
         member_since=date(2020, 1, 1),
-    )
-    return replace(base, **changes)
-
-
-def night(amount: int, day: date = MAR1, *, tax: int = 0, room: str = "1203", category="room"):
-    return Charge(date=day, category=category, amount=amount, tax_service=tax, room=room)
-
-
-def dish(amount: int, *, tax: int = 0, category: str = "food_beverage", day: date = MAR1):
-    return Charge(date=day, category=category, amount=amount, tax_service=tax)
-
-
-def check(number: str, *charges: Charge, outlet: str = "SATSUKI", day: date = MAR1) -> Check:
-    return Check(outlet=outlet, number=number, date=day, charges=charges)
-
-
-def _total(charges, checks=()) -> int:
-    return sum(c.amount + c.tax_service for c in charges) + sum(
-        c.amount + c.tax_service for k in checks for c in k.charges
-    )
-
-
-def stay(*charges: Charge, payments=None, rooms=(MEMBER,), checks=(), **changes) -> Bill:
-    """A stay booked on the official website, paid by card in full unless told otherwise."""
-    if payments is None:
-        payments = (Payment("credit_card", _total(charges, checks)),)
-    return Bill(
-        kind="stay",
-        number="F-1001",
-        paid_on=MAR3,
-        reservation_channel=changes.pop("reservation_channel", "official_website"),
-        payments=tuple(payments),
-        rooms=tuple(rooms),
-        charges=charges,
-        room_charged_checks=tuple(checks),
-        **changes,
-    )
-
-
-def dining(*charges: Charge, payments=None, outlet="SATSUKI", **changes) -> Bill:
-    if payments is None:
-        payments = (Payment("credit_card", _total(charges)),)
-    return Bill(
-        kind="dining",
-        number="F-2001",
-        paid_on=MAR1,
-        reservation_channel=None,
-        payments=tuple(payments),
-        charges=charges,
-        outlet=outlet,
-        **changes,
-    )
-
-
-def excluded(calculation) -> list[tuple[str, int]]:
-    return [(e.rule, e.amount) for e in calculation.exclusions]
-
-
-def earned(calculation) -> list[tuple[str, int, int]]:
-    return [(u.label, u.eligible_amount, u.points) for u in calculation.units]
+    ),
+    room=MEMBER,
+    day=MAR1,
+    stay_paid_on=MAR3,
+    outlet="SATSUKI",
+    stay_number="F-1001",
+    dining_number="F-2001",
+    # A stay is booked on the official website unless a test says otherwise.
+    reservation_channel="official_website",
+)
+context, night, dish, check, stay, dining = B.context, B.night, B.dish, B.check, B.stay, B.dining
 
 
 # --------------------------------------------------------------------------

@@ -9,9 +9,6 @@ import pytest
 
 from loyalty.rulebooks import (
     DEFAULT_RATES,
-    Bill,
-    Charge,
-    Check,
     Context,
     Exclusion,
     HotelInfo,
@@ -19,6 +16,7 @@ from loyalty.rulebooks import (
     Room,
     calculate,
 )
+from tests.rulebooks.builders import Builders, earned, excluded
 
 APR1 = date(2025, 4, 1)
 APR2 = date(2025, 4, 2)
@@ -30,73 +28,25 @@ NIKKO = HotelInfo(code="NKT", country="JP", affiliation="group", brand="nikko", 
 MEMBER = Room("801", member_room=True, for_points=True)
 
 
-def context(**changes) -> Context:
-    base = Context(
+B = Builders(
+    base_context=Context(
         program="one-harmony",
         hotel=OKURA,
         rates=OH_RATES,
         designated_outlets=frozenset({"YAMAZATO", "ORCHID"}),
         known_outlets=frozenset({"YAMAZATO", "ORCHID"}),
         member_since=date(2024, 1, 10),
-    )
-    return replace(base, **changes)
-
-
-def night(amount: int, day: date = APR1, *, tax: int = 0, room: str = "801", category="room"):
-    return Charge(date=day, category=category, amount=amount, tax_service=tax, room=room)
-
-
-def dish(amount: int, *, tax: int = 0, category: str = "food_beverage", day: date = APR1):
-    return Charge(date=day, category=category, amount=amount, tax_service=tax)
-
-
-def check(number: str, *charges: Charge, outlet: str = "YAMAZATO", day: date = APR1) -> Check:
-    return Check(outlet=outlet, number=number, date=day, charges=charges)
-
-
-def _total(charges, checks=()) -> int:
-    return sum(c.amount + c.tax_service for c in charges) + sum(
-        c.amount + c.tax_service for k in checks for c in k.charges
-    )
-
-
-def stay(*charges: Charge, payments=None, rooms=(MEMBER,), checks=(), **changes) -> Bill:
-    if payments is None:
-        payments = (Payment("credit_card", _total(charges, checks)),)
-    return Bill(
-        kind="stay",
-        number="HOK-501",
-        paid_on=APR3,
-        reservation_channel=changes.pop("reservation_channel", "reservation_center"),
-        payments=tuple(payments),
-        rooms=tuple(rooms),
-        charges=charges,
-        room_charged_checks=tuple(checks),
-        **changes,
-    )
-
-
-def dining(*charges: Charge, payments=None, outlet="YAMAZATO", **changes) -> Bill:
-    if payments is None:
-        payments = (Payment("credit_card", _total(charges)),)
-    return Bill(
-        kind="dining",
-        number="Y-88",
-        paid_on=APR1,
-        reservation_channel=None,
-        payments=tuple(payments),
-        charges=charges,
-        outlet=outlet,
-        **changes,
-    )
-
-
-def excluded(calculation) -> list[tuple[str, int]]:
-    return [(e.rule, e.amount) for e in calculation.exclusions]
-
-
-def earned(calculation) -> list[tuple[str, int, int]]:
-    return [(u.label, u.eligible_amount, u.points) for u in calculation.units]
+    ),
+    room=MEMBER,
+    day=APR1,
+    stay_paid_on=APR3,
+    outlet="YAMAZATO",
+    stay_number="HOK-501",
+    dining_number="Y-88",
+    # A stay is booked through the reservation center unless a test says otherwise.
+    reservation_channel="reservation_center",
+)
+context, night, dish, check, stay, dining = B.context, B.night, B.dish, B.check, B.stay, B.dining
 
 
 # --------------------------------------------------------------------------
