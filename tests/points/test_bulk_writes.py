@@ -118,10 +118,9 @@ def test_batch_increments_create_missing_rows_and_add_to_existing_ones(world):
     assert MemberBalance.objects.get(member=b).pending == 7
 
 
-def test_a_designation_change_reaches_the_next_bill(world):
-    # NE2: a dining bill at an outlet earns only while the outlet is designated
-    member = make_member("new-otani")
-    dining = {
+def _dining(member) -> dict:
+    """A dinner at Satsuki (JPY 10,000): it earns while the outlet is designated (NE2)."""
+    return {
         "hotel": "NOT",
         "member": member.number,
         "kind": "dining",
@@ -130,6 +129,11 @@ def test_a_designation_change_reaches_the_next_bill(world):
         "payments": [{"method": "cash", "amount": 10000}],
         "charges": [{"category": "food_beverage", "amount": 10000}],
     }
+
+
+def test_a_designation_change_reaches_the_next_bill(world):
+    # NE2: a dining bill at an outlet earns only while the outlet is designated
+    dining = _dining(make_member("new-otani"))
     assert bill_record(payload=dining | {"number": "R-1"}).body["points"] > 0
     OutletDesignation.objects.create(
         outlet=world.outlets.get(code="SATSUKI"), effective_from=D(2025, 4, 1), designated=False
@@ -138,16 +142,7 @@ def test_a_designation_change_reaches_the_next_bill(world):
 
 
 def test_a_change_made_by_another_process_reaches_this_one(world):
-    member = make_member("new-otani")
-    dining = {
-        "hotel": "NOT",
-        "member": member.number,
-        "kind": "dining",
-        "paid_on": "2025-05-01",
-        "outlet": "SATSUKI",
-        "payments": [{"method": "cash", "amount": 10000}],
-        "charges": [{"category": "food_beverage", "amount": 10000}],
-    }
+    dining = _dining(make_member("new-otani"))
     assert bill_record(payload=dining | {"number": "R-1"}).body["points"] > 0
     # Another process changes the designation (no signal here) and replaces the version in the shared cache
     OutletDesignation.objects.filter(outlet__code="SATSUKI").update(designated=False)
