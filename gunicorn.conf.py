@@ -1,0 +1,18 @@
+"""Gunicorn settings for the web processes (``gunicorn loyalty.wsgi``; this file is read from the working directory).
+
+Sync workers behind a reverse proxy (which buffers slow clients and keeps their connections alive), two per core by
+default (``WEB_CONCURRENCY``): a request spends part of its time waiting on PostgreSQL (the commit's flush), so
+one process per core would leave the cores idle meanwhile. (Measured with scripts/bench_bills.py: the threaded
+worker's kept-alive connections pin clients to workers and left cores idle, 100 bills/s against 170-190.)
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+worker_class = "sync"
+max_requests = 10_000  # a worker is replaced now and then (memory), at random moments so not all at once
+max_requests_jitter = 1_000
+timeout = 60
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # unset: no access log (the proxy in front keeps one)
