@@ -231,8 +231,6 @@ def entry_cause(entry: LedgerEntry) -> str:
         return f"transfer #{entry.transfer_id}"
     if entry.job_run_id:
         return f"job run #{entry.job_run_id}"
-    if entry.kind == "expire" and not entry.lot_id:
-        return f"expiry run of {entry.effective_on:%Y-%m-%d} (the lots lapsed on that date)"
     if entry.lot_id:
         return f"lot #{entry.lot_id}"
     return "—"

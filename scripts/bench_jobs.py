@@ -105,9 +105,14 @@ LAPSED = f"FROM points_pointlot l {LAPSED_WHERE}"
 # The job's three statements, written by hand: an entry per member, the balances, the lots.
 BARE_EXPIRE = [
     f"""
+    WITH run AS (
+        INSERT INTO points_jobrun (job, program_id, as_of, started_at, attempts, state, counts, error)
+        VALUES ('bare', %(program)s, %(as_of)s, now(), 1, 'running', '{{}}', '') RETURNING id
+    )
     INSERT INTO points_ledgerentry (member_id, kind, points, pending, used_on, effective_on, created_at,
-        qualifying_points, reason)
-    SELECT l.member_id, 'expire', -SUM(l.remaining), 0, MIN(l.used_on), %(as_of)s, now(), 0, 'EX1' {LAPSED}
+        qualifying_points, reason, job_run_id)
+    SELECT l.member_id, 'expire', -SUM(l.remaining), 0, MIN(l.used_on), %(as_of)s, now(), 0, 'EX1',
+        (SELECT id FROM run) {LAPSED}
     GROUP BY l.member_id ORDER BY l.member_id
     """,
     f"""

@@ -178,8 +178,8 @@ def _post_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
 def expire_points(*, as_of: dt.date, program: Program | None = None) -> dict[str, dict[str, int]]:
     """J2/J3 (EX1, EX2): expire the posted points whose validity ended before ``as_of``. Returns counts per program.
 
-    Each member whose points lapse gets one ``expire`` entry for the run: the sum of the lapses, effective on the
-    run's date, unique per member and date. The balance row drops by as much, and each lapsed lot keeps what
+    Each member whose points lapse gets one ``expire`` entry tied to the job run: the sum of the lapses, effective
+    on the run's date, unique per member and date. The balance row drops by as much, and each lapsed lot keeps what
     lapsed from it and when (``lapsed``, ``lapsed_on``), so the entry is explained lot by lot with no consumption
     rows. One entry per member rather than per lot: at a million members that is a third fewer rows and no lot
     reference to check, which keeps the yearly run within a minute (PERFORMANCE.md). A debt (EX5) never lapses:
@@ -205,9 +205,7 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
         lapsed = _lapsed(program, as_of)
         # No ON CONFLICT: only lots with points left are read, so a second entry for the same member and date
         # would be a bug; the unique constraint then fails the whole run rather than skip an entry silently.
-        # The entry does not repeat its run: it is the program's expiry run of its date (unique), and leaving
-        # the link out spares a million foreign-key checks and index entries. Member order keeps the ledger's
-        # member index writes local.
+        # Member order keeps the ledger's member index writes local.
         entries = insert_select(
             LedgerEntry,
             [
@@ -220,6 +218,7 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
                 "created_at",
                 "qualifying_points",
                 "reason",
+                "job_run",
             ],
             lapsed.values("member_id")
             .annotate(
@@ -231,6 +230,7 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
                 created_at_=Now(),
                 qualifying_=Value(0),
                 reason_=Value("EX1" if program.is_one_harmony else "EX2"),
+                job_run_id_=Value(run.pk),  # every lapse is tied to the run that made it
             )
             .order_by("member_id"),
             on_conflict=None,

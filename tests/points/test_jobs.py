@@ -42,8 +42,12 @@ def test_j2_ex1_one_harmony_points_lapse_after_january_31_of_year_plus_3(oh):
         D(2027, 2, 1),
         D(2024, 6, 15),
     )
-    # the run it belongs to is the program's expiry run of its date (one per date)
-    assert JobRun.objects.get(job="expire_points", program=oh, as_of=entry.effective_on).counts["entries"] == 1
+    # the lapse is tied to the job run that made it
+    assert (entry.job_run.job, entry.job_run.as_of, entry.job_run.counts["entries"]) == (
+        "expire_points",
+        D(2027, 2, 1),
+        1,
+    )
     # the lot that lapsed says so: what lapsed from it and when
     lot = PointLot.objects.get(member=member, used_on=D(2024, 6, 15))
     assert (lot.points, lot.lapsed, lot.lapsed_on, lot.remaining) == (1000, 1000, D(2027, 2, 1), 0)
