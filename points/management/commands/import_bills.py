@@ -13,6 +13,7 @@ transaction (or on SQLite) the import runs in this process, so it sees and joins
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ from points.models import Bill
 from points.services.bills import Lookups, bills_record
 
 CHUNK = 100  # lines handed to a worker at once (fewer, larger messages between processes)
+STOP = "stop"  # to a worker: end now, without writing what it holds
 
 
 def _sentence(errors) -> str:
@@ -110,6 +112,8 @@ def _worker(number: int, inbox, outbox, batch_size: int) -> None:
     try:
         judge, summary = Judge(batch_size), Summary()
         while (chunk := inbox.get()) is not None:
+            if chunk == STOP:  # another worker failed: leave what is not written yet
+                return
             done = sum(judge.take(line_no, data, summary) for line_no, data in chunk)
             if done:
                 outbox.put((number, "progress", done))
@@ -233,9 +237,14 @@ class Command(BaseCommand):
             while len(done) < workers:
                 receive(0.5)
         finally:
+            if failures:  # the others stop at their next chunk and close their connections
+                for inbox in inboxes:
+                    with contextlib.suppress(queue.Full):
+                        inbox.put(STOP, timeout=1)
             for proc in procs:
-                if failures:
-                    proc.terminate()
                 proc.join(timeout=60)
+                if proc.is_alive():
+                    proc.terminate()
+                    proc.join()
         if failures:
             raise CommandError("an import worker failed; the batches written before stay written:\n" + failures[0])
