@@ -17,7 +17,7 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
-COPY_FROM = 100  # rows: from here COPY (ids reserved first) beats one INSERT ... VALUES
+COPY_FROM = 100  # rows of one table: from here COPY beats one INSERT ... VALUES
 
 
 def _postgresql() -> bool:
@@ -48,7 +48,6 @@ class _Table:
         self.jsonb = Jsonb
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
-        self.pk = quote(model._meta.pk.column)
         self.names = ", ".join(quote(f.column) for f in columns)
         self.width = len(columns)
         self.placeholders = "(" + ", ".join(["%s"] * self.width) + ")"
@@ -75,24 +74,18 @@ class _Table:
                     row[at] = self.jsonb(row[at])
         return (*row, *self.defaults)
 
-    def insert_sql(self, rows: list[tuple], *, returning: bool = False, ignore_conflicts: bool = False):
+    def insert_sql(self, rows: list[tuple], *, ignore_conflicts: bool = False) -> tuple[str, list[object]]:
         sql = f"INSERT INTO {self.table} ({self.names}) VALUES {', '.join([self.placeholders] * len(rows))}"
         if ignore_conflicts:
             sql += " ON CONFLICT DO NOTHING"
-        if returning:
-            sql += f" RETURNING {self.pk}"
         return sql, [v for row in rows for v in self.values(row)]
 
-    def copy(self, rows: list[tuple], ids: list[int]) -> None:
-        sql = f"COPY {self.table} ({self.pk + ', ' if ids else ''}{self.names}) FROM STDIN"
+    def copy(self, rows: list[tuple]) -> None:
+        sql = f"COPY {self.table} ({self.names}) FROM STDIN"
         # psycopg's own cursor (Django's has no COPY); its errors raised as Django's (IntegrityError, ...).
         with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-            if ids:
-                for new_id, row in zip(ids, rows, strict=True):
-                    copy.write_row((new_id, *self.values(row)))
-            else:
-                for row in rows:
-                    copy.write_row(self.values(row))
+            for row in rows:
+                copy.write_row(self.values(row))
 
 
 _tables: dict[tuple[str, str, tuple[str, ...]], _Table] = {}
@@ -141,25 +134,6 @@ def ids_reserve(counts: dict[type[models.Model], int]) -> dict[type[models.Model
     return ids
 
 
-def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> list[int]:
-    """Insert ``rows`` (tuples of ``fields`` values, by attname; JSON fields take Python values) into ``model``'s
-    table at once and return their new primary keys in row order (children name them)."""
-    rows = list(rows)
-    if not rows:
-        return []
-    if not _postgresql():
-        return [obj.pk for obj in model.objects.bulk_create(_objects(model, fields, rows))]
-    table = _table(model, fields)
-    if len(rows) < COPY_FROM:  # a few rows (an API request): one round trip
-        sql, params = table.insert_sql(rows, returning=True)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [r[0] for r in cursor.fetchall()]
-    ids = ids_reserve({model: len(rows)})[model]
-    table.copy(rows, ids)
-    return ids
-
-
 class Batch:
     """Writes whose results are not needed, sent together when the batch is sent (or leaves its ``with``).
 
@@ -182,8 +156,9 @@ class Batch:
     def insert(
         self, model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], *, ignore_conflicts=False
     ) -> None:
-        """Insert ``rows`` (as ``rows_insert``); ``ignore_conflicts``: rows a unique constraint refuses are
-        skipped (``ON CONFLICT DO NOTHING``)."""
+        """Insert ``rows``: tuples of ``fields`` values (by attname; the primary key among them if the ids were
+        reserved, ``ids_reserve``; JSON fields take Python values). ``ignore_conflicts``: rows a unique constraint
+        refuses are skipped (``ON CONFLICT DO NOTHING``)."""
         rows = list(rows)
         if not rows:
             return
@@ -193,7 +168,7 @@ class Batch:
         table = _table(model, fields)
         if len(rows) >= COPY_FROM and not ignore_conflicts:
             self.send()  # keep the order of writes: what was added before goes first
-            table.copy(rows, [])
+            table.copy(rows)
             return
         self.statement(*table.insert_sql(rows, ignore_conflicts=ignore_conflicts))
 

@@ -413,8 +413,18 @@ class LedgerEntry(models.Model):
     lot = models.ForeignKey(
         "PointLot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
+    # The run that wrote the entry (J1-J3). No database foreign-key check: the yearly expiry writes a million such
+    # entries in one transaction and the check (a lookup and a row lock each) cost seconds of it. Integrity holds
+    # otherwise: a run is created before its entries, and job runs are never deleted (a PostgreSQL trigger refuses
+    # it, points/migrations/0010; no delete in the admin).
     job_run = models.ForeignKey(
-        JobRun, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        JobRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
     )
     adjustment = models.ForeignKey(
         Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False

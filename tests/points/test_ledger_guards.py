@@ -174,3 +174,29 @@ def test_ledger_entries_are_append_only_at_the_database(postgres_only):
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM points_ledgerentry WHERE member_id = %s", [member.pk])
     assert LedgerEntry.objects.filter(member=member).count() == 2
+
+
+@pytest.mark.django_db
+def test_job_runs_named_by_the_ledger_are_never_deleted(postgres_only, noc):
+    from points.models import JobRun
+    from points.services.jobs import post_points
+
+    member = make_member("new-otani")
+    bill = make_bill(member, paid_on=D(2025, 1, 1), points=100)
+    ledger.points_earn(
+        member=member,
+        bill=bill,
+        points=100,
+        bonus_points=0,
+        used_on=D(2025, 1, 1),
+        posts_on=D(2025, 1, 11),
+        expires_on=D(2026, 9, 30),
+    )
+    post_points(as_of=D(2025, 1, 11), program=noc)
+    run = JobRun.objects.get(job="post_points", as_of=D(2025, 1, 11))
+    assert LedgerEntry.objects.get(member=member, kind=EntryKind.POST).job_run == run
+    # The entry's link is kept without a foreign-key check; so the database refuses to delete the run, in SQL too
+    with pytest.raises(IntegrityError, match="job runs are kept"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM points_jobrun WHERE id = %s", [run.pk])
+    with pytest.raises(IntegrityError, match="protected foreign keys"), transaction.atomic():
+        JobRun.objects.filter(pk=run.pk).delete()  # and Django's PROTECT before it
