@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
+
+from loyalty.db import models_from_rows
 
 from .exceptions import MemberNotFound
 from .models import Card, Member, Program, StatusPeriod, Tier
@@ -12,19 +15,28 @@ from .models import Card, Member, Program, StatusPeriod, Tier
 TIER_ORDER = {Tier.MEMBER: 0, Tier.LOYAL: 1, Tier.EXCLUSIVE: 2}
 
 
+MEMBER_FIELDS = [f.attname for f in Member._meta.concrete_fields]
+
+
 def _card_holders(numbers: set[str], program: Program | None) -> list[tuple[str, Member]]:
     """(card number, member) for each member holding or having held one of the numbers, the program's only if
-    given: one query written by hand, the members built by ``Manager.raw`` (no query to compile; the feed
-    resolves a card for every bill it takes, and this is the hottest read of it)."""
+    given: one query written by hand, the members built from its rows as the ORM builds them (no query to
+    compile; the feed resolves a card for every bill it takes, and this is the hottest read of it)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"m.{quote(Member._meta.get_field(name).column)}" for name in MEMBER_FIELDS)
     sql = (
-        f"SELECT m.*, c.number AS held_number FROM {Card._meta.db_table} c JOIN {Member._meta.db_table} m "
+        f"SELECT c.number, {columns} FROM {Card._meta.db_table} c JOIN {Member._meta.db_table} m "
         f"ON m.id = c.member_id WHERE c.number IN ({', '.join(['%s'] * len(numbers))})"
     )
     params: list[object] = sorted(numbers)
     if program is not None:
         sql += " AND c.program_id = %s"
         params.append(program.pk)
-    return [(m.held_number, m) for m in Member.objects.raw(sql, params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    members = models_from_rows(Member, MEMBER_FIELDS, (row[1:] for row in rows))
+    return [(row[0], member) for row, member in zip(rows, members, strict=True)]
 
 
 def members_by_cards(*, numbers, program: Program | None = None, with_status: bool = True) -> dict[str, Member]:
