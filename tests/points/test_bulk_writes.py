@@ -108,6 +108,31 @@ def test_ids_reserved_are_never_handed_out_again(world):
     assert len(first[LedgerEntry]) == 2
 
 
+def test_members_built_from_rows_read_by_hand_equal_the_orms(world):
+    # Given a member read back by a query written by hand (as the bill feed reads card holders, M2)
+    from django.db import connection
+
+    from members.models import Member
+    from members.selectors import MEMBER_FIELDS, members_by_cards
+
+    member = make_member("new-otani")
+    columns = ", ".join(connection.ops.quote_name(Member._meta.get_field(name).column) for name in MEMBER_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {Member._meta.db_table} WHERE id = %s", [member.pk])
+        rows = cursor.fetchall()
+    # When the rows become members
+    [built] = db.models_from_rows(Member, MEMBER_FIELDS, rows)
+    # Then each is the member the ORM reads, field by field and type by type, and saved as it was read
+    expected = Member.objects.get(pk=member.pk)
+    for name in MEMBER_FIELDS:
+        assert (getattr(built, name), type(getattr(built, name))) == (
+            getattr(expected, name),
+            type(getattr(expected, name)),
+        ), name
+    assert built._state.adding is False and built._state.db == "default"
+    assert members_by_cards(numbers=[member.number], program=member.program)[member.number].pk == member.pk
+
+
 def test_batch_increments_create_missing_rows_and_add_to_existing_ones(world):
     a, b = make_member("new-otani"), make_member("new-otani")
     MemberBalance.objects.update_or_create(member=a, defaults={"pending": 10})
