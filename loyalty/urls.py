@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from loyalty.apidocs import docs_view, schema_view
 from members.admin import admin_site_urls
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin_site_urls(admin.site)),  # + dashboards; OTPAdminSite when settings.OTP_ADMIN
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", schema_view, name="api-schema"),  # issue 14: production: staff or token holders only
+    path("api/docs/", docs_view, name="api-docs"),  # Swagger UI from drf-spectacular-sidecar, no CDN
     path("api/v1/", include("loyalty.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("members.urls")),

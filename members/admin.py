@@ -527,7 +527,13 @@ class MergeForm(forms.Form):
             self.initial["confirm"] = True
 
 
-OFFICE_FORMS = {"reissue": ConfirmForm, "email": EmailForm, "cancel": CancelForm, "merge": MergeForm}
+OFFICE_FORMS = {
+    "reissue": ConfirmForm,
+    "email": EmailForm,
+    "email_change": EmailForm,  # issue 14: a link to the new address, a notice to the old one
+    "cancel": CancelForm,
+    "merge": MergeForm,
+}
 
 
 def merge_panel(preview: dict) -> str:
@@ -563,6 +569,8 @@ def merge_panel(preview: dict) -> str:
 class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     """Members (M1-M10) with their cards, status periods and the account summary staff read on the phone (A4)."""
 
+    one_shot = True  # issue 14: every POST of its forms and actions is one-shot (loyalty.oneshot)
+
     program_path = "program"
     list_display = ("number", "display_name", "program", "email", "posted_balance", "display_status")
     list_filter = (
@@ -584,6 +592,8 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     readonly_fields = (
         "number",
         "program",
+        "user",  # issue 14, A1: the login and the email are identity; only the identity service changes them
+        "email",
         "account_summary",
         "channel",
         "closed_on",
@@ -696,7 +706,9 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
             return []
         tasks = [
             ("reissue", _("Reissue lost card (M5)")),
-            ("email", _("Register email (A2)")),
+            ("email", _("Register email (A2)"))
+            if not obj.email
+            else ("email_change", _("Send email change link (M7)")),
             ("merge", _("Merge a duplicate into this member (M8)")),
         ]
         if member_cancel is not None:
@@ -761,6 +773,14 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         if task == "email":
             member_register_email(member=member, email=data["email"], by=request.user)
             self.message_user(request, _("Email registered (A2): the member can now reset the password."))
+            return member
+        if task == "email_change":
+            from .services.identity import member_email_change_request
+
+            member_email_change_request(
+                member=member, email=data["email"], base_url=request.build_absolute_uri("/"), requested_by=request.user
+            )
+            self.message_user(request, _("A confirmation link was sent to the new address; the member confirms it."))
             return member
         if task == "cancel":
             member_cancel(member=member, reason=data["reason"], on=today, created_by=request.user)
@@ -963,6 +983,8 @@ class StatusPeriodAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(NameChangeRequest)
 class NameChangeRequestAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     """M7: name changes go through the office."""
+
+    one_shot = True  # issue 14: every POST of its forms and actions is one-shot (loyalty.oneshot)
 
     program_path = "member__program"
     list_display = ("created_at", "member", "family_name", "given_name", "state")

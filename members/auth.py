@@ -46,6 +46,9 @@ class MemberLoginBackend(ModelBackend):
             User().set_password(password or "")
             return None
         user: User = member.user
+        if user.is_staff or user.is_superuser:  # issue 14, A1: a staff login never logs in as a member
+            User().set_password(password)  # the same time as a wrong password
+            return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None

@@ -25,3 +25,10 @@ class DuplicateCard(MembersError):
 
     code = "duplicate_card"
     status = 409
+
+
+class EmailTaken(EnrolmentError):
+    """A1: another open membership of the program already holds this email (a login name)."""
+
+    code = "email_taken"
+    status = 409

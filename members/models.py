@@ -10,6 +10,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -94,6 +95,13 @@ class ProgramSettings(models.Model):
     )
     adjustment_approval_threshold = models.PositiveIntegerField(
         _("adjustments above this need a supervisor"), default=10000
+    )
+    # Maker-checker windows (issue 14, Default): what one requester moves without a checker accumulates.
+    adjustment_member_window_days = models.PositiveSmallIntegerField(
+        _("maker-checker window per member (days)"), default=30
+    )
+    adjustment_requester_window_days = models.PositiveSmallIntegerField(
+        _("maker-checker window per requester (business days)"), default=1
     )
     history = HistoricalRecords()
 
@@ -251,6 +259,12 @@ class Member(models.Model):
     duplicate_candidate = models.BooleanField(
         _("possible duplicate"), default=False, help_text=_("M8: found in both OCI and MYJ files.")
     )
+    email_duplicate = models.BooleanField(
+        _("email shared with another open membership"),
+        default=False,
+        editable=False,
+        help_text=_("A1: recorded when the one-email rule came in; the office resolves it (email duplicates)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -266,6 +280,13 @@ class Member(models.Model):
                 name="member_closed_has_reason",
             ),
             models.CheckConstraint(condition=~Q(family_of=models.F("id")), name="member_not_own_family"),
+            # A1: an email is a login name: one open membership per email (any case) and program.
+            models.UniqueConstraint(
+                Lower("email"),
+                "program",
+                condition=Q(closed_on__isnull=True, email_duplicate=False) & ~Q(email=""),
+                name="member_one_open_per_email",
+            ),
         ]
         indexes = [
             models.Index(fields=["email"], name="member_email_idx"),
@@ -278,6 +299,14 @@ class Member(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def clean(self):
+        # Issue 14, A1: a staff login is never a member's login (a PostgreSQL trigger holds it too, members 0009).
+        super().clean()
+        if self.user_id and User.objects.filter(pk=self.user_id).filter(Q(is_staff=True) | Q(is_superuser=True)):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"user": _("A staff login cannot be a member's login.")})
 
     @property
     def is_closed(self) -> bool:
@@ -428,3 +457,47 @@ class NameChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.family_name} {self.given_name} ({self.state})"
+
+
+# --- Issue 14: one-shot forms and recorded email duplicates -------------------------------------------------------
+
+
+class FormSubmission(models.Model):
+    """A one-shot form token (``loyalty.oneshot``): the first POST of a rendered form claims it (unique); a repeat
+    of the same POST finds the row and gets the first result instead of acting again."""
+
+    token = models.CharField(_("token"), max_length=200, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    path = models.CharField(_("path"), max_length=300)
+    location = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        indexes = [models.Index(fields=["created_at"], name="formsubmission_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailDuplicate(models.Model):
+    """A1: open memberships of one program that shared an email when the one-email rule came in (members 0008).
+
+    They are kept (a migration never fails on them) and listed for the office, which resolves each by changing or
+    confirming the email through the identity service and marking the row resolved."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    email = models.CharField(_("email"), max_length=254)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="email_duplicates")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["program", "email", "member"]
+        verbose_name = _("email duplicate")
+        verbose_name_plural = _("email duplicates")
+        constraints = [models.UniqueConstraint(fields=["member", "email"], name="email_duplicate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.member_id})"

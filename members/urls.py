@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.SummaryView.as_view(), name="summary"),
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/sent/", views.SignupSentView.as_view(), name="signup-sent"),
     path("login/", views.MemberLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("first-login/", views.FirstLoginView.as_view(), name="first-login"),

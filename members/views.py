@@ -15,7 +15,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -28,14 +28,17 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from loyalty.rulebooks.catalog import RULES, describe
+from loyalty.throttling import ThrottleMixin
 from points.exceptions import PointsError
 from points.models import Bill, BillExclusion, Claim, LedgerEntry
 from points.selectors import points_summary
 
 from . import forms
+from .exceptions import EmailTaken
 from .models import Member, NameChangeRequest, Tier
 from .selectors import settings_on, status_on
 from .services import account
+from .services.identity import signup_attempt_notify
 
 ACTIVITY_PER_PAGE = 20
 STAYS_PER_PAGE = 10
@@ -113,18 +116,23 @@ def redirect_to_login(request):
 # ---------------------------------------------------------------------------------------------- sign-up and login
 
 
-class SignupView(FormView):
-    """M3: enrolment by the member on the website; the welcome email carries the membership number."""
+class SignupView(ThrottleMixin, FormView):
+    """M3: enrolment by the member on the website; the welcome email carries the membership number.
+
+    Issue 14, A1: the page says "check your mailbox" whether or not the email is already a member's (who is told by
+    email); nobody is logged in by signing up."""
 
     template_name = "members/signup.html"
     form_class = forms.EnrolForm
+    one_shot = True
+    throttle_scope, throttle_field = "signup", "email"
 
     def form_valid(self, form):
         from .exceptions import MembersError
 
         data = form.cleaned_data
         try:
-            member = account.member_signup(
+            account.member_signup(
                 program=data["program"],
                 family_name=data["family_name"],
                 given_name=data["given_name"],
@@ -133,28 +141,34 @@ class SignupView(FormView):
                 password=data["password1"],
                 enrolled_on=account.today(),
             )
+        except EmailTaken:
+            signup_attempt_notify(program=data["program"], email=data["email"])
         except MembersError as exc:
             form.add_error(None, _error_text(exc))
             return self.form_invalid(form)
-        login(self.request, member.user, backend="members.auth.MemberLoginBackend")
-        messages.success(
-            self.request,
-            _("Welcome! Your membership number is %(number)s. We sent it to %(email)s as well.")
-            % {"number": member.number, "email": member.email},
-        )
-        return redirect("summary")
+        self.request.session["signup_email"] = data["email"]
+        return redirect("signup-sent")
 
 
-class MemberLoginView(auth_views.LoginView):
+class MemberLoginView(ThrottleMixin, auth_views.LoginView):
     """A1: log in with any card number or the registered email (MemberLoginBackend); one generic error."""
+
+    throttle_scope, throttle_field = "login", "username"  # issue 14: per address and per member (any alias)
+
+    def throttle_account(self, value: str) -> str:
+        from .auth import axes_username
+
+        return axes_username(self.request, {"username": value})
 
     template_name = "registration/login.html"
     authentication_form = forms.MemberLoginForm
     redirect_authenticated_user = True
 
 
-class MemberPasswordResetView(auth_views.PasswordResetView):
+class MemberPasswordResetView(ThrottleMixin, auth_views.PasswordResetView):
     """A3: the reset link goes to the registered email of the membership."""
+
+    throttle_scope, throttle_field = "password_reset", "email"  # issue 14
 
     form_class = forms.MemberPasswordResetForm
     template_name = "registration/password_reset_form.html"
@@ -171,12 +185,13 @@ class MemberPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
 
-class FirstLoginView(FormView):
+class FirstLoginView(ThrottleMixin, FormView):
     """A2: legacy OCI/MYJ members have no password: a link to set one goes to the registered email. The answer is
     the same whether the membership exists or not; a member without email is told to ask the office."""
 
     template_name = "registration/first_login.html"
     form_class = forms.FirstLoginForm
+    throttle_scope, throttle_field = "password_reset", "login"  # issue 14
 
     def form_valid(self, form):
         from .auth import member_for_login
@@ -345,6 +360,8 @@ class CardPdfView(MemberMixin, View):
 class ProfileView(MemberMixin, TemplateView):
     """M7: address and phone here; the email through a confirmed change; the name through the office."""
 
+    one_shot = True  # issue 14: a repeated POST of the same form acts once (loyalty.oneshot)
+
     template_name = "members/profile.html"
 
     def get_context_data(self, **kwargs):
@@ -372,6 +389,8 @@ class ProfileView(MemberMixin, TemplateView):
 
 class EmailChangeView(MemberMixin, TemplateView):
     """M7: the new address gets a confirmation link; the password is asked again."""
+
+    one_shot = True  # issue 14: a repeated POST of the same form acts once (loyalty.oneshot)
 
     template_name = "members/profile.html"
 
@@ -428,6 +447,8 @@ class NameChangeView(EmailChangeView):
 class ClaimsView(MemberMixin, TemplateView):
     """A5: report missing points or nights; the member's claims with the office's answers."""
 
+    one_shot = True  # issue 14: a repeated POST of the same form acts once (loyalty.oneshot)
+
     template_name = "members/claims.html"
 
     def get_context_data(self, **kwargs):
@@ -467,6 +488,8 @@ class ClaimsView(MemberMixin, TemplateView):
 
 class CertificatesView(MemberMixin, TemplateView):
     """NR1, NR2: New Otani Reward Certificates, with the rules shown before the member commits."""
+
+    one_shot = True  # issue 14: a repeated POST of the same form acts once (loyalty.oneshot)
 
     template_name = "members/certificates.html"
 
@@ -527,6 +550,8 @@ class CertificatesView(MemberMixin, TemplateView):
 class AwardsView(MemberMixin, TemplateView):
     """OR1: One Harmony Gift Awards through the website (the other awards through hotels and the center)."""
 
+    one_shot = True  # issue 14: a repeated POST of the same form acts once (loyalty.oneshot)
+
     template_name = "members/awards.html"
 
     def get_context_data(self, **kwargs):
@@ -570,3 +595,14 @@ class AwardsView(MemberMixin, TemplateView):
                 messages.success(request, _("Your award was redeemed. We sent you a confirmation email."))
                 return redirect("awards")
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class SignupSentView(TemplateView):
+    """Issue 14, A1: after a sign-up, the same page whether a membership was made or the email was taken."""
+
+    template_name = "members/signup_sent.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["email"] = self.request.session.get("signup_email", "")
+        return context

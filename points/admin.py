@@ -356,6 +356,8 @@ class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
     """ST3 legacy-import credits and merge credits toward a qualification year."""
 
+    one_shot = True  # issue 14: every POST of its forms and actions is one-shot (loyalty.oneshot)
+
     program_path = "member__program"
     list_display = ("member", "year", "credited_on", "points", "nights", "source")
     list_filter = ("year",)
@@ -409,6 +411,8 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     Maker-checker: up to the program's threshold (Default 10,000 points) it posts at once; above it, it waits for
     a supervisor other than the requester (actions "Approve" / "Reject")."""
 
+    one_shot = True  # issue 14: every POST of its forms and actions is one-shot (loyalty.oneshot)
+
     program_path = "member__program"
     form = AdjustmentForm
     list_display = ("created_at", "member", "points", "reason", "used_on", "qualifies", "state", "requested_by")
@@ -419,10 +423,21 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     readonly_fields = ("state", "requested_by", "approved_by", "created_at", "decided_at")
     fields = ("member", "points", "reason", "used_on", "qualifies", *readonly_fields)
     actions = ("approve_adjustments", "reject_adjustments")
+    approval_fields = ("requested_on", "approval_reason", "approval_history")  # issue 14: what the approver reads
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else (*self.fields, *self.approval_fields)
+
+    @admin.display(description=_("the requester's moves that made it wait"))
+    def approval_history(self, obj: Adjustment) -> str:
+        from .services.limits import window_history
+
+        rows = [(a.requested_on, a.member.number, f"{a.points:+,}", a.reason) for a in window_history(adjustment=obj)]
+        return html_table([str(_("requested on")), str(_("member")), str(_("points")), str(_("reason"))], rows)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            return self.fields  # requested: only a decision changes it (maker-checker), never an edit
+        if obj is not None:  # requested: only a decision changes it (maker-checker), never an edit
+            return (*self.fields, *self.approval_fields)
         return self.readonly_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -473,6 +488,8 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 class ClaimAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     """A5: members' reports of missing points or nights, for the office to approve (an adjustment, maker-checker
     applies) or reject with an answer the member sees."""
+
+    one_shot = True  # issue 14: every POST of its forms and actions is one-shot (loyalty.oneshot)
 
     program_path = "member__program"
     hotel_path = "hotel"

@@ -361,12 +361,19 @@ class Adjustment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Issue 14, maker-checker that counts: the business date asked on, and why it waits (what the approver reads).
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    approval_reason = models.TextField(_("why it needs approval"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("adjustment")
         constraints = [models.CheckConstraint(condition=~Q(points=0), name="adjustment_not_zero")]
+        indexes = [
+            models.Index(fields=["requested_by", "requested_on"], name="adjustment_requester_idx"),
+            models.Index(fields=["member", "requested_on"], name="adjustment_member_window_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.points:+d} for {self.member_id}: {self.reason}"

@@ -103,6 +103,8 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     actions: ready at the hotel -> handed over (in person, NR2) -> used (on a bill); expired once past its validity.
     Illegal moves are refused with a message (``certificate_advance``)."""
 
+    one_shot = True  # issue 14: every POST of its forms and actions is one-shot (loyalty.oneshot)
+
     program_path = "member__program"
     hotel_path = "hotel"
     list_display = (

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # issue 14: Swagger UI served by the project, no CDN
+    "csp",
     "django_celery_beat",
     "simple_history",
     "axes",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 14: Content-Security-Policy on every page
+    "loyalty.oneshot.OneShotMiddleware",  # issue 14: a repeated POST of a rendered form acts once
 ]
 
 ROOT_URLCONF = "loyalty.urls"
@@ -68,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loyalty.oneshot.context",  # {{ form_token }}: a fresh one-shot token per rendered form
             ],
         },
     },
@@ -157,6 +162,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["loyalty.api.permissions.HasApiToken"],
     "EXCEPTION_HANDLER": "loyalty.api.errors.exception_handler",
+    # Issue 14: requests per API token (per address without one), in the shared cache.
+    "DEFAULT_THROTTLE_CLASSES": ["loyalty.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": env("API_THROTTLE_RATE", default="6000/min")},
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -165,7 +173,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "SERVE_AUTHENTICATION": [],
+    # Issue 14: the docs page and the schema know staff (session) and token holders; who may read them is
+    # SERVE_PERMISSIONS (open in local mode, staff or token holders in production unless API_DOCS_PUBLIC).
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.SessionAuthentication",
+        "loyalty.api.authentication.ApiTokenAuthentication",
+    ],
+    "SERVE_PERMISSIONS": (
+        ["rest_framework.permissions.AllowAny"]
+        if env.bool("API_DOCS_PUBLIC", default=True)
+        else ["loyalty.apidocs.StaffOrApiToken"]
+    ),
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"TierEnum": "members.models.Tier"},
 }
 
@@ -175,3 +196,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Issue 14: security headers, throttling, one-shot forms ---------------------------------------------------------
+
+# Content-Security-Policy (django-csp): everything from this site, no inline script or style (the admin and the
+# API docs load their scripts as files); SVG charts and QR codes are inline markup, not styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Per-IP and per-account limits ("count/period", loyalty.throttling) on the member pages that take a login name,
+# an email or a new account. Defaults generous enough for a hotel lobby sharing one address.
+THROTTLE_RATES = {
+    "login_ip": env("THROTTLE_LOGIN_IP", default="60/10m"),
+    "login_account": env("THROTTLE_LOGIN_ACCOUNT", default="10/10m"),
+    "signup_ip": env("THROTTLE_SIGNUP_IP", default="20/1h"),
+    "signup_account": env("THROTTLE_SIGNUP_ACCOUNT", default="5/1h"),
+    "password_reset_ip": env("THROTTLE_PASSWORD_RESET_IP", default="20/1h"),
+    "password_reset_account": env("THROTTLE_PASSWORD_RESET_ACCOUNT", default="5/1h"),
+}
+# Behind a reverse proxy: the META key of the client address it sets (e.g. HTTP_X_FORWARDED_FOR); unset: REMOTE_ADDR.
+THROTTLE_IP_HEADER = env("THROTTLE_IP_HEADER", default="")
+# How long a rendered form's one-shot token stays valid (seconds).
+ONE_SHOT_MAX_AGE = env.int("ONE_SHOT_MAX_AGE", default=60 * 60 * 12)

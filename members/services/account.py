@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -96,42 +95,26 @@ def member_profile_update(
 
 
 def email_change_token(*, member: Member, email: str) -> str:
-    return signing.dumps({"m": member.pk, "e": email, "o": member.email}, salt=EMAIL_CHANGE_SALT)
+    from .identity import email_change_token as token
+
+    return token(member=member, email=email)
 
 
-def email_change_request(*, member: Member, email: str, base_url: str) -> str:
-    """M7: send a confirmation link to the NEW address; nothing changes until it is opened."""
-    if member.closed_on is not None:
-        raise AccountError("the membership is closed")
-    token = email_change_token(member=member, email=email.strip())
-    link = base_url.rstrip("/") + reverse("email-confirm", args=[token])
-    send_mail(
-        subject=_("Confirm your new email address"),
-        message=_(
-            "Dear %(name)s,\n\nPlease open this link to confirm %(email)s as the email address of membership "
-            "%(number)s:\n%(link)s\n\nIf you did not ask for this, ignore this email.\n"
-        )
-        % {"name": member.full_name, "email": email, "number": member.number, "link": link},
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
-    return token
+def email_change_request(*, member: Member, email: str, base_url: str) -> str | None:
+    """M7: through the identity service (issue 14): a link to the NEW address, a notice to the old one."""
+    from .identity import member_email_change_request
+
+    return member_email_change_request(member=member, email=email, base_url=base_url, requested_by=member.user)
 
 
-@transaction.atomic
 def email_change_confirm(*, member: Member, token: str) -> Member:
-    """M7: the member opened the link sent to the new address: the email (and the login's, A3) changes."""
+    """M7: the member opened the link sent to the new address (identity service, issue 14)."""
+    from .identity import IdentityError, member_email_change_confirm
+
     try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
-    except signing.BadSignature as exc:
-        raise AccountError("the link is invalid or has expired") from exc
-    member = _lock(member)
-    if data.get("m") != member.pk or data.get("o") != member.email:
-        raise AccountError("the link is invalid or has expired")
-    member.email = data["e"]
-    member.save(update_fields=["email"])
-    _email_user(member)
-    return member
+        return member_email_change_confirm(member=member, token=token)
+    except IdentityError as exc:
+        raise AccountError(exc.detail) from exc
 
 
 @transaction.atomic

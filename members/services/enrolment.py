@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from points.models import Hotel, MemberBalance
 
-from ..exceptions import DuplicateCard, EnrolmentError
+from ..exceptions import DuplicateCard, EmailTaken, EnrolmentError
 from ..models import Card, Member, MembershipCategory, NumberSeries, Program
 from ..numbers import first_serial, number_from_serial, oci_number
+from .identity import email_taken
 
 
 def _next_number(program: Program) -> str:
@@ -83,6 +84,8 @@ def member_enroll(
         family_of = family_of.family_of or family_of  # T1: one principal member per family
     if category is not None and category.program_id != program.pk:
         raise EnrolmentError("unknown category for this program", field="category")
+    if email and email_taken(program_id=program.pk, email=email) is not None:  # A1, issue 14
+        raise EmailTaken("another open membership of the program has this email (A1 login name)", field="email")
 
     legacy_cards: list[tuple[str, str]] = []
     if oci:
@@ -130,6 +133,8 @@ def member_enroll(
                     fulfilment=Card.Fulfilment.NOT_MAILED,
                 )
     except IntegrityError as exc:
+        if email and email_taken(program_id=program.pk, email=email) is not None:  # A1: a concurrent sign-up won
+            raise EmailTaken("another open membership of the program has this email (A1 login name)") from exc
         raise DuplicateCard(f"membership number {number} is already taken (M1)", field="legacy") from exc
     MemberBalance.objects.create(member=member)
     transaction.on_commit(lambda: _send_welcome(member))

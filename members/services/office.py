@@ -30,6 +30,8 @@ def member_register_email(*, member: Member, email: str, by: User | None = None)
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if locked.closed_on is not None:
         raise OfficeError(f"membership {locked.number} is closed (M9)", field="member")
+    if locked.email:  # issue 14: a registered email changes only through the identity service (link + notice)
+        raise OfficeError("the member has an email: send an email change link instead", field="email")
     taken = (
         Member.objects.filter(program_id=locked.program_id, email__iexact=email, closed_on__isnull=True)
         .exclude(pk=locked.pk)

@@ -19,6 +19,7 @@ from members.selectors import settings_on
 from ..exceptions import PointsError
 from ..models import Adjustment, EntryKind
 from .ledger import LotSpec, points_credit, points_debit
+from .limits import lock_for_request, window_check
 
 APPROVE_PERMISSION = "points.change_adjustment"  # the "Office supervisor" group has it (members 0004)
 DEFAULT_THRESHOLD = 10_000
@@ -81,7 +82,8 @@ def adjustment_request(
     requested_by: User | None,
     on: dt.date | None = None,
 ) -> Adjustment:
-    """Record an adjustment. ``|points|`` up to the threshold posts at once; above it waits for approval."""
+    """Record an adjustment. It posts at once while the requester's unchecked moves, counting it, stay within the
+    threshold over the rolling windows (``limits``, issue 14); otherwise it waits for another supervisor."""
     on = on or timezone.localdate()
     if points == 0:
         raise AdjustmentError("an adjustment moves at least one point", field="points")
@@ -91,6 +93,9 @@ def adjustment_request(
         raise AdjustmentError("the date of use cannot be in the future", field="used_on")
     if member.closed_on is not None:
         raise AdjustmentError(f"membership {member.number} is closed (M9)", field="member")
+    # Issue 14, maker-checker that counts: lock, then count this requester's unchecked moves in the windows.
+    lock_for_request(member=member, requested_by=requested_by)
+    check = window_check(member=member, points=points, requested_by=requested_by, on=on)
     adjustment = Adjustment.objects.create(
         member=member,
         points=points,
@@ -98,8 +103,10 @@ def adjustment_request(
         used_on=used_on,
         qualifies=qualifies,
         requested_by=requested_by,
+        requested_on=on,
+        approval_reason=check.reason,
     )
-    if abs(points) <= approval_threshold(member=member, on=on):
+    if not check.needs_approval:
         _post(adjustment=adjustment, on=on, by=requested_by)
         adjustment.state = Adjustment.State.POSTED
         adjustment.decided_at = timezone.now()

@@ -119,9 +119,10 @@ def _enroll(*, program: Program, row: dict, oci: str | None = None, myj: str | N
         myj=myj,
         email_required=False,
     )
-    if email:
-        member.email = email
-        member.save(update_fields=["email"])
+    if email:  # issue 14, A1: a shared email is flagged for the office, not refused
+        from members.services.identity import member_email_import
+
+        member_email_import(member=member, email=email)
     return member
 
 
