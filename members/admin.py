@@ -309,6 +309,7 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                     "claim_window_months",
                     "expiry_reminder_days",
                     "adjustment_approval_threshold",
+                    ("adjustment_member_window_days", "adjustment_requester_window_days"),  # issue 14
                     "point_value_yen",
                 )
             },

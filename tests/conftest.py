@@ -7,6 +7,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test import Client
 
 _programs_migration = importlib.import_module("members.migrations.0003_programs")
 
@@ -51,3 +52,41 @@ def oh(db):
     from members.models import Program
 
     return Program.objects.get(code="one-harmony")
+
+
+class OneShotClient(Client):
+    """The test client as a browser: every POST carries a fresh one-shot token (issue 14, ``loyalty.oneshot``) for
+    the logged-in user, as a rendered form would, unless the test gives ``form_token`` itself (the replay tests)."""
+
+    def post(self, path, data=None, *args, **kwargs):
+        form = "content_type" not in kwargs and (data is None or isinstance(data, dict))
+        if form and "form_token" not in (data or {}):
+            from django.contrib.auth import SESSION_KEY, get_user_model
+
+            from loyalty.oneshot import token_issue
+
+            user_id = self.session.get(SESSION_KEY)
+            user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+            data = {**(data or {}), "form_token": token_issue(user=user)}
+        return super().post(path, data, *args, **kwargs)
+
+
+@pytest.fixture
+def client():
+    return OneShotClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = OneShotClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (issue 14) live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -201,3 +201,29 @@ def signup_attempt_notify(*, program, email: str) -> None:
         )
         % {"name": member.full_name, "program": program.name, "number": member.number},
     )
+
+
+@transaction.atomic
+def email_duplicate_resolve(*, duplicate, by: User) -> Member:
+    """A1, issue 14: the office marks a recorded email duplicate resolved. A flagged member comes back under the
+    one-email rule only once no other open membership of the program holds its email (the office first changes
+    one of them through ``member_email_change_request``, or merges them, M8)."""
+    from django.utils import timezone
+
+    from ..models import EmailDuplicate
+
+    row = EmailDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    if row.resolved_at is not None:
+        raise IdentityError("this duplicate is already resolved", field="state")
+    member = Member.objects.select_for_update(of=("self",)).get(pk=row.member_id)
+    if member.closed_on is None and email_taken(program_id=member.program_id, email=member.email, exclude_pk=member.pk):
+        raise IdentityError(f"{member.email} is still the email of another open membership", field="email")
+    if member.email_duplicate:
+        member.email_duplicate = False
+        member._history_user = by
+        member._change_reason = "email duplicate resolved by the office"
+        member.save(update_fields=["email_duplicate"])
+    row.resolved_at = timezone.now()
+    row.resolved_by = by
+    row.save(update_fields=["resolved_at", "resolved_by"])
+    return member

@@ -88,7 +88,7 @@ def test_m7_email_change_needs_the_password_and_the_link(member_client, member):
     assert response.status_code == 200 and mail.outbox == []
     # The right password sends a link to the NEW address; the email is unchanged until it is opened
     member_client.post(reverse("email-change"), {"email": "new@example.com", "password": PASSWORD})
-    assert [m.to for m in mail.outbox] == [["new@example.com"]]
+    assert [m.to for m in mail.outbox] == [["new@example.com"], [old]]  # issue 14: a notice to the old address
     member.refresh_from_db()
     assert member.email == old
     link = next(line for line in mail.outbox[0].body.splitlines() if "/profile/email/" in line)
