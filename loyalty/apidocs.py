@@ -4,6 +4,8 @@ to staff (signed in to the office) or API token holders (``SPECTACULAR_SETTINGS[
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import BasePermission
 
@@ -18,5 +20,21 @@ class StaffOrApiToken(BasePermission):
         return getattr(request, "auth", None) is not None
 
 
-schema_view = SpectacularAPIView.as_view()
-docs_view = SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")
+class _ServePermissionsMixin:
+    """``SERVE_PERMISSIONS`` read on each request (drf-spectacular reads it once, at import)."""
+
+    def get_permissions(self):
+        names = settings.SPECTACULAR_SETTINGS.get("SERVE_PERMISSIONS", ["rest_framework.permissions.AllowAny"])
+        return [import_string(name)() for name in names]
+
+
+class SchemaView(_ServePermissionsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(_ServePermissionsMixin, SpectacularSwaggerSplitView):
+    pass
+
+
+schema_view = SchemaView.as_view()
+docs_view = DocsView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")

@@ -95,6 +95,10 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
         receiver_consented_at=now,
         transferred_on=D.today(),
     )
+    from members.models import EmailDuplicate, FormSubmission  # issue 14
+
+    EmailDuplicate.objects.create(program=hana.program, email=hana.email or "x@example.com", member=hana)
+    FormSubmission.objects.create(token="t", path="/", location="/")
     request = RequestFactory().get("/")
     request.user = admin_user
 
