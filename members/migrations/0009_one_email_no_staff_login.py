@@ -8,6 +8,7 @@
 """
 
 import django.db.models.functions.text
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 from django.db.models.functions import Lower
 
@@ -74,6 +75,22 @@ def record_duplicates(apps, schema_editor):
             )
 
 
+def office_permissions(apps, schema_editor):
+    """The office groups see the email duplicates; the supervisors resolve them."""
+    app_config = apps.get_app_config("members")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    view = Permission.objects.filter(content_type__app_label="members", codename="view_emailduplicate")
+    change = Permission.objects.filter(content_type__app_label="members", codename="change_emailduplicate")
+    for group in Group.objects.filter(name__in=["Office clerk", "Office supervisor"]):
+        group.permissions.add(*view)
+    for group in Group.objects.filter(name="Office supervisor"):
+        group.permissions.add(*change)
+
+
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(FORWARD, params=None)
@@ -101,4 +118,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(forward, backward),
+        migrations.RunPython(office_permissions, migrations.RunPython.noop),
     ]
