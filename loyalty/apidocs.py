@@ -7,21 +7,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.permissions import BasePermission
-
-
-class StaffOrApiToken(BasePermission):
-    """Staff signed in to the office, or a request with a valid API token."""
-
-    def has_permission(self, request, view) -> bool:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active and user.is_staff:
-            return True
-        return getattr(request, "auth", None) is not None
 
 
 class _ServePermissionsMixin:
-    """``SERVE_PERMISSIONS`` read on each request (drf-spectacular reads it once, at import)."""
+    """``SERVE_AUTHENTICATION`` and ``SERVE_PERMISSIONS`` read on each request (drf-spectacular reads them once,
+    at import)."""
+
+    def get_authenticators(self):
+        names = settings.SPECTACULAR_SETTINGS.get("SERVE_AUTHENTICATION") or []
+        return [import_string(name)() for name in names] or super().get_authenticators()
 
     def get_permissions(self):
         names = settings.SPECTACULAR_SETTINGS.get("SERVE_PERMISSIONS", ["rest_framework.permissions.AllowAny"])

@@ -176,13 +176,13 @@ SPECTACULAR_SETTINGS = {
     # Issue 14: the docs page and the schema know staff (session) and token holders; who may read them is
     # SERVE_PERMISSIONS (open in local mode, staff or token holders in production unless API_DOCS_PUBLIC).
     "SERVE_AUTHENTICATION": [
-        "rest_framework.authentication.SessionAuthentication",
         "loyalty.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "SERVE_PERMISSIONS": (
         ["rest_framework.permissions.AllowAny"]
         if env.bool("API_DOCS_PUBLIC", default=True)
-        else ["loyalty.apidocs.StaffOrApiToken"]
+        else ["loyalty.apidocs_access.StaffOrApiToken"]
     ),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

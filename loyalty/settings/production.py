@@ -31,6 +31,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": (
         ["rest_framework.permissions.AllowAny"]
         if env.bool("API_DOCS_PUBLIC", default=False)
-        else ["loyalty.apidocs.StaffOrApiToken"]
+        else ["loyalty.apidocs_access.StaffOrApiToken"]
     ),
 }
