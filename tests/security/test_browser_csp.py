@@ -1,0 +1,60 @@
+"""Issue 14: the pages pass their Content-Security-Policy in a real browser (headless Chromium): My Account, the
+office and the API docs (Swagger UI from the project, no CDN) run with no CSP violation in the console."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.portal.conftest import PASSWORD, portal_member
+from tests.portal.test_browser import ARGS, CHROMIUM
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_issue14_pages_pass_the_csp_in_a_browser(live_server, chromium, admin_user):
+    member = portal_member("one-harmony")
+    page = chromium.new_page()
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    # My Account
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Membership number, MYJ number or email").fill(member.number)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    for path in ("/", "/card/", "/profile/", "/claims/", "/rewards/awards/"):
+        page.goto(f"{live_server.url}{path}")
+    # The API docs render from the project's own files
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector("#swagger-ui .info", timeout=15_000)
+    assert "Loyalty platform integration API" in page.content()
+    # The office
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", "password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    for path in ("/admin/members/member/", "/admin/points/adjustment/add/", "/admin/members/member/add/"):
+        page.goto(f"{live_server.url}{path}")
+    page.close()
+    assert violations == []
