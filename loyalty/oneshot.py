@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 FIELD = "form_token"
 SALT = "loyalty.oneshot"
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 ONE_SHOT_ADMIN_VIEWS = frozenset({"add_view", "change_view", "changelist_view", "office_view"})
 
 
@@ -105,6 +106,8 @@ class OneShotMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
+        if hasattr(match.func, "cls") or request.content_type not in FORM_TYPES:
+            return self.get_response(request)  # the API (DRF views, its own idempotency) and non-form bodies
         token = request.POST.get(FIELD, "")
         user = getattr(request, "user", None)
         if not token:

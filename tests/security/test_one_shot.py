@@ -14,14 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loyalty.oneshot import token_issue
-from members.models import Card, FormSubmission, Member, NameChangeRequest
+from members.models import Card, FormSubmission, Member, NameChangeRequest, User
 from points.models import Adjustment, Claim, MemberBalance
 from points.services.claims import claim_submit
 from tests.conftest import OneShotClient
 from tests.factories import HotelFactory, make_member
 from tests.portal.conftest import PASSWORD, portal_member, stay
-
-from .conftest import staff
 
 
 def _gift(member, points=300):
@@ -230,7 +228,8 @@ def test_issue14_concurrent_double_post_of_an_adjustment_records_one(postgres_on
     from members.models import Program
 
     program = Program.objects.get(code="new-otani")
-    clerk = staff("clerk", "Office clerk", programs=[program])
+    clerk = User.objects.create_superuser("clerk", password="x")  # (a transactional test: the groups were flushed)
+    clerk.programs.set([program])
     member = make_member("new-otani")
     form = {
         "member": member.pk,
