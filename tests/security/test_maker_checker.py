@@ -171,3 +171,11 @@ def test_issue14_concurrent_adjustments_never_both_slip_under_the_limit(postgres
     )
     states = sorted(Adjustment.objects.filter(member__in=[a, b]).values_list("state", flat=True))
     assert states == ["awaiting_approval", "posted"]
+
+
+def test_issue14_front_desk_of_another_hotel_moves_no_points(client, program, office):
+    member = make_member(program.code)
+    client.force_login(office["desk"])
+    form = {"member": member.pk, "points": 100, "reason": "x", "used_on": "2025-03-03"}
+    assert client.post(reverse("admin:points_adjustment_add"), form).status_code == 403
+    assert not Adjustment.objects.exists()
