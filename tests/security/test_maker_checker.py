@@ -8,7 +8,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connections
 from django.urls import reverse
 
 from members.models import Program, ProgramSettings, User
@@ -135,7 +135,7 @@ def _race(workers):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=run, args=(w,)) for w in workers]
     for t in threads:

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,7 +208,7 @@ def test_issue14_concurrent_double_post_redeems_once(postgres_only):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=post) for _ in range(2)]
     for t in threads:
@@ -250,7 +250,7 @@ def test_issue14_concurrent_double_post_of_an_adjustment_records_one(postgres_on
         except Exception as exc:  # pragma: no cover
             errors.append(exc)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=post) for _ in range(2)]
     for t in threads:
