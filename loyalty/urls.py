@@ -5,15 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from members.admin import admin_site_urls
+from loyalty.office.site import admin_site_urls
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin_site_urls(admin.site)),  # + dashboards; OTPAdminSite when settings.OTP_ADMIN
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("loyalty.api.urls")),
+    path("api/v1/", include("loyalty.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("members.urls")),
+    path("", include("loyalty.portal.urls")),
 ]
 
 # JSON 404/500 for /api/ paths (the contract's error body); Django's own pages elsewhere.

@@ -171,11 +171,29 @@ class User(AbstractUser):
 
 
 class Tier(models.TextChoices):
-    """One Harmony tiers (ST1). New Otani members are always ``member``."""
+    """One Harmony tiers (ST1), lowest first: the order of declaration is the order of the tiers, and every
+    comparison of tiers (in Python, in the ORM, in SQL) reads it from here. New Otani members are always ``member``."""
 
     MEMBER = "member", _("Member")
     LOYAL = "loyal", _("Loyal")
     EXCLUSIVE = "exclusive", _("Exclusive")
+
+    @property
+    def rank(self) -> int:
+        """0 for ``member``, higher for a higher tier."""
+        return list(Tier).index(self)
+
+    @classmethod
+    def rank_expression(cls, field: str = "tier") -> models.Case:
+        """The rank of the tier in ``field``, for the ORM (annotate, order by)."""
+        whens = [models.When(**{field: tier}, then=models.Value(tier.rank)) for tier in cls]
+        return models.Case(*whens, default=models.Value(0), output_field=models.IntegerField())
+
+    @classmethod
+    def rank_sql(cls, column: str) -> str:
+        """The rank of the tier in ``column``, for hand-written SQL (the values are this enum's own constants)."""
+        whens = " ".join(f"WHEN '{tier.value}' THEN {tier.rank}" for tier in cls)
+        return f"CASE {column} {whens} ELSE 0 END"
 
 
 class Member(models.Model):

@@ -12,9 +12,6 @@ from loyalty.db import models_from_rows
 from .exceptions import MemberNotFound
 from .models import Card, Member, Program, StatusPeriod, Tier
 
-TIER_ORDER = {Tier.MEMBER: 0, Tier.LOYAL: 1, Tier.EXCLUSIVE: 2}
-
-
 MEMBER_FIELDS = [f.attname for f in Member._meta.concrete_fields]
 
 
@@ -92,7 +89,7 @@ def status_on(*, member: Member, on: dt.date) -> StatusPeriod | None:
     periods = [p for p in member.status_periods.all() if p.valid_from <= on <= p.valid_until]
     if not periods:
         return None
-    return max(periods, key=lambda p: (TIER_ORDER[p.tier], p.valid_until))
+    return max(periods, key=lambda p: (Tier(p.tier).rank, p.valid_until))
 
 
 def tier_on(*, member: Member, on: dt.date) -> str:

@@ -12,11 +12,11 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty import clock
+from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
 from points.models import Bill
 
 from .exceptions import IllegalTransition, RewardsError
@@ -40,7 +40,7 @@ class ArrivalListFilter(admin.SimpleListFilter):
         days = self.WINDOWS.get(self.value() or "")
         if days is None:
             return queryset
-        today = timezone.localdate()
+        today = clock.today()
         return queryset.filter(
             **{f"{self.arrival_path}__gte": today, f"{self.arrival_path}__lte": today + dt.timedelta(days=days)}
         )
@@ -150,7 +150,7 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         return False  # NR1, NR3: irrevocable and never reissued
 
     def _advance(self, request, queryset, to_state: str, *, bill_for=None) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         done, refused = [], []
         for certificate in queryset.select_related("member", "hotel"):
             try:

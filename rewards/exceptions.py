@@ -1,13 +1,15 @@
-"""The rewards error tree (NR1-NR3, OR1, T1-T5). Every class is a ``PointsError``, so the API's one exception handler
-answers it as ``{"code", "detail", "fields"}`` with its status (API.md "Redemption and transfers").
+"""The rewards error tree (NR1-NR3, OR1, T1-T5). Every class is a ``LoyaltyError``, so the API's one exception
+handler answers it as ``{"code", "detail", "fields"}`` with its status (API.md "Redemption and transfers").
 
-``InsufficientPoints`` and ``MembershipClosed`` come from the ledger (``points.exceptions``) and are re-exported here
-so callers of the rewards services catch one module's errors.
+``InsufficientPoints`` (the ledger's) and ``MembershipClosed`` (the members domain's) are re-exported here so callers
+of the rewards services catch one module's errors.
 """
 
 from __future__ import annotations
 
-from points.exceptions import InsufficientPoints, MembershipClosed, PointsError
+from loyalty.exceptions import LoyaltyError
+from members.exceptions import MembershipClosed
+from points.exceptions import InsufficientPoints
 
 __all__ = [
     "AwardNotAvailable",
@@ -27,7 +29,7 @@ __all__ = [
 ]
 
 
-class RewardsError(PointsError):
+class RewardsError(LoyaltyError):
     """Base of every refusal of the rewards domain."""
 
     code = "invalid_redemption"

@@ -23,6 +23,19 @@ def awards_available(*, program: Program) -> QuerySet[Award]:
     return Award.objects.filter(program=program, active=True).select_related("hotel")
 
 
+def certificate_hotels(*, member: Member) -> QuerySet[Hotel]:
+    """NR2: where ``member``'s certificates can be handed over: the active Group Hotels in Japan of the member's
+    program (New Otani)."""
+    return Hotel.objects.filter(
+        program_id=member.program_id, affiliation=Hotel.Affiliation.GROUP, country="JP", active=True
+    ).order_by("name")
+
+
+def hotel_is_eligible(*, hotel: Hotel, member: Member) -> bool:
+    """NR2: may ``member``'s certificates be handed over at ``hotel``?"""
+    return certificate_hotels(member=member).filter(pk=hotel.pk).exists()
+
+
 def certificates_of_request(*, request: CertificateRequest) -> QuerySet[Certificate]:
     return request.certificates.order_by("number")
 

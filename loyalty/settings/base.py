@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "members",
     "points",
     "rewards",
+    "loyalty.office",
 ]
 
 MIDDLEWARE = [
@@ -154,8 +155,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.api.authentication.ApiTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["loyalty.api.permissions.HasApiToken"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["points.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["points.api.permissions.HasApiToken"],
     "EXCEPTION_HANDLER": "loyalty.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

@@ -8,14 +8,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from ..exceptions import MembersError
+from ..exceptions import CardError
 from ..models import Card, User
-
-
-class CardError(MembersError):
-    """The card cannot be changed this way."""
-
-    code = "invalid_card"
 
 
 @transaction.atomic

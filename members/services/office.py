@@ -8,14 +8,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from ..exceptions import MembersError
+from ..exceptions import OfficeError
 from ..models import Member, NameChangeRequest, User
-
-
-class OfficeError(MembersError):
-    """The office cannot make this change."""
-
-    code = "invalid_office_change"
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -12,9 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty import clock
+from loyalty.exceptions import ForbiddenHotel
+
 from ..models import Bill
 from ..selectors import points_summary
-from ..services.bills import HotelOutOfScope, bill_record, bill_refund
+from ..services.bills import bill_record, bill_refund
 from .serializers import BillResultSerializer, BillSerializer, RefundResultSerializer, RefundSerializer
 
 _local = threading.local()
@@ -68,10 +70,10 @@ class BillRefundView(APIView):
         if bill is None or (token.program_id and bill.hotel.program_id != token.program_id):
             raise NotFound(f"no bill {number} of hotel {hotel}")
         if token.hotel_id and bill.hotel_id != token.hotel_id:
-            raise HotelOutOfScope(f"this token refunds bills of {token.hotel.code} only")
+            raise ForbiddenHotel(f"this token refunds bills of {token.hotel.code} only")
         serializer = RefundSerializer(data=request.data or {})
         serializer.is_valid(raise_exception=True)
-        today = timezone.localdate()
+        today = clock.today()
         refund = bill_refund(bill=bill, amount=serializer.validated_data.get("amount"), on=today)
         balance = points_summary(member=bill.member, on=today).balance
         return Response({"points_retracted": refund.points_retracted, "balance": balance})

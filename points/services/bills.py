@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 
 from loyalty import rulebooks as rb
 from loyalty.db import Batch, ids_reserve
+from loyalty.exceptions import ForbiddenHotel, LoyaltyError
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
@@ -42,13 +43,6 @@ from ..models import (
 )
 from ..reference import reference
 from . import ledger
-
-
-class HotelOutOfScope(PointsError):
-    """This token may only report bills of its own hotel."""
-
-    code = "forbidden_hotel"
-    status = 403
 
 
 class UnknownHotel(InvalidBill):
@@ -258,9 +252,9 @@ def _prepare(
     if hotel is None:
         raise UnknownHotel(f"unknown hotel {payload['hotel']!r}", hotel=["unknown hotel code"])
     if scope_hotel is not None and hotel.pk != scope_hotel.pk:
-        raise HotelOutOfScope(f"this token reports bills of {scope_hotel.code} only", hotel=["not your hotel"])
+        raise ForbiddenHotel(f"this token reports bills of {scope_hotel.code} only", hotel=["not your hotel"])
     if scope_program is not None and hotel.program_id != scope_program.pk:
-        raise HotelOutOfScope(f"hotel {hotel.code} is not a {scope_program.name} hotel", hotel=["not your program"])
+        raise ForbiddenHotel(f"hotel {hotel.code} is not a {scope_program.name} hotel", hotel=["not your program"])
     print_ = fingerprint(payload)
     seen = existing.get((hotel.code, payload["number"]))
     if seen is not None:
@@ -482,7 +476,7 @@ def bills_record(
             prepared = _prepare(
                 payload, scope_hotel=scope_hotel, scope_program=scope_program, lookups=lookups, existing=existing
             )
-        except PointsError as error:
+        except LoyaltyError as error:
             outcomes.append(BillOutcome(payload=payload, error=error))
             continue
         if isinstance(prepared, BillOutcome):

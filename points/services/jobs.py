@@ -258,7 +258,7 @@ def qualify_status(*, year: int, program: Program | None = None) -> dict[str, di
 
 
 def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
-    from members.models import StatusPeriod
+    from members.models import StatusPeriod, Tier
     from members.selectors import settings_on
 
     from ..qualification import totals_sql
@@ -266,7 +266,6 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
     settings = settings_on(program=program, on=dt.date(year, 12, 31))
     totals, params = totals_sql(program=program, year=year, settings=settings)
     table = StatusPeriod._meta.db_table
-    rank = "CASE {} WHEN 'exclusive' THEN 2 WHEN 'loyal' THEN 1 ELSE 0 END"
     with (
         job_run(job=JobRun.Job.QUALIFY, program=program, as_of=dt.date(year, 12, 31)) as run,
         connection.cursor() as cursor,
@@ -277,7 +276,7 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
             f" FROM ({totals}) t WHERE t.tier <> 'member'"
             f" ON CONFLICT (member_id, qualification_year, source) DO UPDATE SET tier = excluded.tier,"
             f" job_run_id = excluded.job_run_id"
-            f" WHERE {rank.format('excluded.tier')} > {rank.format(table + '.tier')}",
+            f" WHERE {Tier.rank_sql('excluded.tier')} > {Tier.rank_sql(table + '.tier')}",
             [
                 dt.date(year + 1, 4, 1),  # ST1: valid April 1 of the next year ...
                 dt.date(year + 2, 3, 31),  # ... to March 31 of the year after

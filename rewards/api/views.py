@@ -1,24 +1,24 @@
 """Redemption and transfer endpoints (API.md "Redemption and transfers"): thin interfaces over the rewards services.
 
-Scope (loyalty.api.permissions): a member is looked up by any card within the token's program (a hotel token: its
+Scope (points.api.permissions): a member is looked up by any card within the token's program (a hotel token: its
 hotel's program); any other card is not found (404). A hotel token may request certificates for any eligible hotel
 of its program (the member's next stay need not be at the token's hotel, NR2); transfers are for office tokens.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty import clock
 from loyalty.api.errors import error_response
-from loyalty.api.permissions import IsOfficeToken, check_member_scope, is_office, token_program
 from members.exceptions import MemberNotFound
 from members.models import Card, Member
 from members.selectors import member_by_card
+from points.api.permissions import IsOfficeToken, check_member_scope, is_office, token_program
 from points.models import ApiToken, Hotel
 from points.selectors import points_summary
 
@@ -91,7 +91,7 @@ class CertificatesView(APIView):
         hotel = Hotel.objects.filter(code=data["hotel"]).first()
         if hotel is None:
             raise serializers.ValidationError({"hotel": [f"Unknown hotel {data['hotel']!r}."]})
-        today = timezone.localdate()
+        today = clock.today()
         result = certificates_request(
             member=member,
             count=data["count"],
@@ -140,7 +140,7 @@ class RedemptionsView(APIView):
         award = award_by_code(code=code, program=token_program(token))
         if award is None:
             raise AwardNotAvailable(f"no award {code} in the catalog (OR1)", award=["unknown award code"])
-        today = timezone.localdate()
+        today = clock.today()
         office = is_office(token)
         redemption = award_redeem(
             member=member,
@@ -192,7 +192,7 @@ class TransfersView(APIView):
         giver = member_in_scope(token, data["from"], field="from")
         receiver = member_in_scope(token, data["to"], field="to")
         transfer = points_transfer_family(
-            giver=giver, receiver=receiver, consents=set(data["consents"]), today=timezone.localdate()
+            giver=giver, receiver=receiver, consents=set(data["consents"]), today=clock.today()
         )
         return Response(
             TransferResultSerializer({"points_moved": transfer.points}).data, status=status.HTTP_201_CREATED

@@ -28,6 +28,7 @@ from ..exceptions import (
     TooCloseToArrival,
 )
 from ..models import Certificate, CertificateRequest
+from ..selectors import hotel_is_eligible
 
 NUMBER_PREFIX = "NOC-"
 MAX_COUNT = 99  # two digits of the registration number per request
@@ -67,16 +68,6 @@ def registration_number(*, request_id: int, index: int) -> str:
 def is_valid_registration_number(number: str) -> bool:
     digits = number.removeprefix(NUMBER_PREFIX)
     return number.startswith(NUMBER_PREFIX) and digits.isdigit() and check_digit(digits[:-1]) == digits[-1]
-
-
-def hotel_is_eligible(*, hotel: Hotel, member: Member) -> bool:
-    """NR2: a Group Hotel in Japan of the member's program (New Otani), still active."""
-    return (
-        hotel.program_id == member.program_id
-        and hotel.affiliation == Hotel.Affiliation.GROUP
-        and hotel.country == "JP"
-        and hotel.active
-    )
 
 
 def _ensure_open_locked(member: Member) -> None:

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import ProgramSettings
-from points.admin import ledger_by_month
 from points.models import EntryKind
+from points.selectors import ledger_by_month
 from points.services.ledger import LotSpec, lots_post, points_credit, points_debit, points_earn
 from tests.factories import make_bill, make_member
 

@@ -9,9 +9,10 @@ import pytest
 
 from members.models import Card, Member, StatusPeriod, Tier
 from members.selectors import member_by_card, tier_on
-from members.services.merge import MergeError, members_merge, merge_preview
+from points.exceptions import MergeError
 from points.models import EntryKind, MemberBalance, PointLot, QualificationCredit, StayNight
 from points.services.ledger import LotSpec, points_credit
+from points.services.merge import members_merge, merge_preview
 from tests.factories import HotelFactory, make_bill, make_member
 
 D = dt.date

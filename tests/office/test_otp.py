@@ -12,7 +12,7 @@ from django.test import RequestFactory, override_settings
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members.admin import admin_site_urls
+from loyalty.office.site import admin_site_urls
 from members.models import User
 
 

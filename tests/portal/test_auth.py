@@ -249,7 +249,7 @@ def test_a2_reset_password_follows_the_program_rule(client, member):
 
 
 def test_a2_legacy_member_without_login_sets_a_password_by_email(client, db):
-    from members.services.enrolment import member_enroll
+    from points.services.enrolment import member_enroll
     from tests.factories import program
 
     legacy = member_enroll(
@@ -274,7 +274,7 @@ def test_a2_legacy_member_without_login_sets_a_password_by_email(client, db):
 
 
 def test_a2_member_without_email_is_told_to_contact_the_office(client, db):
-    from members.services.enrolment import member_enroll
+    from points.services.enrolment import member_enroll
     from tests.factories import program
 
     member_enroll(

@@ -81,7 +81,7 @@ def test_t3_a_transfer_racing_a_redemption_never_moves_or_spends_a_point_twice(p
 
 @pytest.mark.django_db(transaction=True)
 def test_m9_a_cancellation_racing_certificate_requests_forfeits_what_was_not_redeemed(postgres_only):
-    from members.services.membership import member_cancel
+    from points.services.membership import member_cancel
 
     # Given 10,000 posted points
     hotel = HotelFactory(code="NOT")
