@@ -53,7 +53,6 @@ def points_summary(*, member: Member, on: dt.date) -> PointsSummary:
     )
 
 
-
 @dataclass(frozen=True)
 class AccountSummary:
     """A4: an account as the member reads it in My Account, the office reads it on the phone and a hotel's system
