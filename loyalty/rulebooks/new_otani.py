@@ -19,16 +19,12 @@ New Otani has no status bonus: ``bonus_points`` is always 0.
 
 from __future__ import annotations
 
-from loyalty.rulebooks.base import (
-    NEW_OTANI,
-    NON_EARNING_MEANS,
-    Bill,
-    Calculation,
-    Context,
-    Rates,
-    Worksheet,
-    yen,
-)
+from loyalty.rulebooks.bill import Bill
+from loyalty.rulebooks.choices import NEW_OTANI
+from loyalty.rulebooks.context import Context, Rates
+from loyalty.rulebooks.earning import NON_EARNING_MEANS, yen
+from loyalty.rulebooks.results import Calculation
+from loyalty.rulebooks.worksheet import Worksheet
 
 PROGRAM = NEW_OTANI
 

@@ -25,15 +25,12 @@ and do not apply here.
 
 from __future__ import annotations
 
-from loyalty.rulebooks.base import (
-    NON_EARNING_MEANS,
-    ONE_HARMONY,
-    Bill,
-    Calculation,
-    Context,
-    Rates,
-    Worksheet,
-)
+from loyalty.rulebooks.bill import Bill
+from loyalty.rulebooks.choices import ONE_HARMONY
+from loyalty.rulebooks.context import Context, Rates
+from loyalty.rulebooks.earning import NON_EARNING_MEANS
+from loyalty.rulebooks.results import Calculation
+from loyalty.rulebooks.worksheet import Worksheet
 
 PROGRAM = ONE_HARMONY
 

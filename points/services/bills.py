@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
@@ -288,59 +289,132 @@ def _prepare(
     expires_on = valid_through(hotel.program.code, rb_bill.paid_on)  # EX1/EX2 from the date of use (EX3)
     outcome.body = _response(payload, calc, posts_on)
     return _Prepared(
-        outcome, hotel, member, calc, print_, posts_on, expires_on, tier, rb_bill, outlets=lookups.outlets_of(hotel)
+        outcome=outcome,
+        hotel=hotel,
+        member=member,
+        calc=calc,
+        fingerprint=print_,
+        posts_on=posts_on,
+        expires_on=expires_on,
+        tier=tier,
+        rb_bill=rb_bill,
+        outlets=lookups.outlets_of(hotel),
     )
 
 
-BILL_FIELDS = [
-    "hotel_id",
-    "number",
-    "member_id",
-    "card_number",
-    "kind",
-    "outlet_id",
-    "paid_on",
-    "reservation_channel",
-    "settlement",
-    "card_presented",
-    "paid_by_member",
-    "with_banquet",
-    "wedding",
-    "other_hotel_program",
-    "total_amount",
-    "eligible_amount",
-    "points",
-    "bonus_points",
-    "nights",
-    "arrival_on",
-    "departure_on",
-    "posts_on",
-    "expires_on",
-    "status_on_use",
-    "payload",
-    "fingerprint",
-    "response",
-    "source",
-]
+# The rows ``_write`` inserts, one type per table: the fields are the columns (attnames) given to the write batch
+# (``Row._fields``), so a value can only go to the column that names it. Plain tuples all the same (``loyalty.db``
+# takes them as they are, COPY or INSERT).
+
+
+class BillRow(NamedTuple):
+    id: int
+    hotel_id: int
+    number: str
+    member_id: int
+    card_number: str
+    kind: str
+    outlet_id: int | None
+    paid_on: dt.date
+    reservation_channel: str
+    settlement: str
+    card_presented: bool
+    paid_by_member: bool
+    with_banquet: bool
+    wedding: bool
+    other_hotel_program: bool
+    total_amount: int
+    eligible_amount: int
+    points: int
+    bonus_points: int
+    nights: int
+    arrival_on: dt.date | None
+    departure_on: dt.date | None
+    posts_on: dt.date
+    expires_on: dt.date
+    status_on_use: str
+    payload: dict
+    fingerprint: str
+    response: dict
+    source: str
+
+
+class BillCheckRow(NamedTuple):
+    id: int
+    bill_id: int
+    outlet_id: int
+    number: str
+    date: dt.date
+
+
+class BillRoomRow(NamedTuple):
+    bill_id: int
+    room: str
+    member_room: bool
+    for_points: bool
+    members: list[str]
+
+
+class BillChargeRow(NamedTuple):
+    bill_id: int
+    date: dt.date
+    room: str
+    category: str
+    amount: int
+    tax_service: int
+    room_check_id: int | None
+
+
+class BillPaymentRow(NamedTuple):
+    bill_id: int
+    method: str
+    amount: int
+
+
+class BillUnitRow(NamedTuple):
+    bill_id: int
+    position: int
+    label: str
+    kind: str
+    date: dt.date
+    eligible_amount: int
+    points: int
+    bonus_points: int
+
+
+class BillExclusionRow(NamedTuple):
+    bill_id: int
+    position: int
+    rule: str
+    amount: int
+    detail: str
+    unit: str
+
+
+class StayNightRow(NamedTuple):
+    member_id: int
+    night_of: dt.date
+    bill_id: int
+    hotel_id: int
 
 
 def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
     """Write the new bills of a batch: bills, their parts, nights (SH1) and pending points (NE7).
 
-    Rows are plain tuples (a model instance per row would cost more than the database's work at hundreds of
-    bills a batch). The ids of the bills, their room-charged checks and the ledger entries are reserved first, in
-    one round trip, so every row can name its parent; then everything goes as one write batch (``loyalty.db``:
-    one round trip for an API request, COPY for a file's batch).
+    Rows are named tuples, one type per table (``BillRow``, ...; a model instance per row would cost more than the
+    database's work at hundreds of bills a batch). The ids of the bills, their room-charged checks and the ledger
+    entries are reserved first, in one round trip, so every row can name its parent; then everything goes as one
+    write batch (``loyalty.db``: one round trip for an API request, COPY for a file's batch).
     """
     awards = [
         ledger.Award(
-            p.member,
-            0,
-            p.calc.points,
-            p.calc.bonus_points,
-            p.rb_bill.paid_on,
-            p.posts_on,
-            p.expires_on,
+            member=p.member,
+            bill_id=0,
+            points=p.calc.points,
+            bonus_points=p.calc.bonus_points,
+            used_on=p.rb_bill.paid_on,
+            posts_on=p.posts_on,
+            expires_on=p.expires_on,
             reason=p.hotel.program.code,
         )
         for p in prepared
@@ -353,76 +427,127 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
         }
     )
     bill_ids, check_ids = ids.get(Bill, []), iter(ids.get(BillCheck, []))
-    bills, rooms, checks, charges, payments, units, exclusions, nights = [], [], [], [], [], [], [], []
+    bills: list[BillRow] = []
+    rooms: list[BillRoomRow] = []
+    checks: list[BillCheckRow] = []
+    charges: list[BillChargeRow] = []
+    payments: list[BillPaymentRow] = []
+    units: list[BillUnitRow] = []
+    exclusions: list[BillExclusionRow] = []
+    nights: list[StayNightRow] = []
     for n, (p, bill_id) in enumerate(zip(prepared, bill_ids, strict=True)):
         payload, calc, b = p.outcome.payload, p.calc, p.rb_bill
         p.outcome.bill_id, p.outcome.created, awards[n] = bill_id, True, replace(awards[n], bill_id=bill_id)
         stay_dates = sorted({c.date for c in b.charges if c.category in ("room", "package")})
         outlet = p.outlets.get(payload.get("outlet") or "")
         bills.append(
-            (
-                bill_id,
-                p.hotel.pk,
-                payload["number"],
-                p.member.pk,
-                payload["member"],
-                b.kind,
-                outlet.pk if outlet else None,
-                b.paid_on,
-                b.reservation_channel or "",
-                b.settlement,
-                b.card_presented,
-                b.paid_by_member,
-                b.with_banquet,
-                b.wedding,
-                b.other_hotel_program,
-                sum(x.amount for x in b.payments),
-                sum(u.eligible_amount for u in calc.units),
-                calc.points,
-                calc.bonus_points,
-                len(calc.nights),
-                stay_dates[0] if stay_dates else None,
-                stay_dates[-1] + dt.timedelta(days=1) if stay_dates else None,
-                p.posts_on,
-                p.expires_on,
-                p.tier,
-                payload,
-                p.fingerprint,
-                p.outcome.body,
-                source,
+            BillRow(
+                id=bill_id,
+                hotel_id=p.hotel.pk,
+                number=payload["number"],
+                member_id=p.member.pk,
+                card_number=payload["member"],
+                kind=b.kind,
+                outlet_id=outlet.pk if outlet else None,
+                paid_on=b.paid_on,
+                reservation_channel=b.reservation_channel or "",
+                settlement=b.settlement,
+                card_presented=b.card_presented,
+                paid_by_member=b.paid_by_member,
+                with_banquet=b.with_banquet,
+                wedding=b.wedding,
+                other_hotel_program=b.other_hotel_program,
+                total_amount=sum(x.amount for x in b.payments),
+                eligible_amount=sum(u.eligible_amount for u in calc.units),
+                points=calc.points,
+                bonus_points=calc.bonus_points,
+                nights=len(calc.nights),
+                arrival_on=stay_dates[0] if stay_dates else None,
+                departure_on=stay_dates[-1] + dt.timedelta(days=1) if stay_dates else None,
+                posts_on=p.posts_on,
+                expires_on=p.expires_on,
+                status_on_use=p.tier,
+                payload=payload,
+                fingerprint=p.fingerprint,
+                response=p.outcome.body,
+                source=source,
             )
         )
-        rooms += [(bill_id, r.room, r.member_room, r.for_points, list(r.members)) for r in b.rooms]
+        rooms += [
+            BillRoomRow(
+                bill_id=bill_id,
+                room=r.room,
+                member_room=r.member_room,
+                for_points=r.for_points,
+                members=list(r.members),
+            )
+            for r in b.rooms
+        ]
         for k in b.room_charged_checks:
             check_id = next(check_ids)
-            checks.append((check_id, bill_id, p.outlets[k.outlet].pk, k.number, k.date))
-            charges += [(bill_id, c.date, "", c.category, c.amount, c.tax_service, check_id) for c in k.charges]
-        charges += [(bill_id, c.date, c.room or "", c.category, c.amount, c.tax_service, None) for c in b.charges]
-        payments += [(bill_id, x.method, x.amount) for x in b.payments]
+            checks.append(
+                BillCheckRow(
+                    id=check_id, bill_id=bill_id, outlet_id=p.outlets[k.outlet].pk, number=k.number, date=k.date
+                )
+            )
+            charges += [
+                BillChargeRow(
+                    bill_id=bill_id,
+                    date=c.date,
+                    room="",
+                    category=c.category,
+                    amount=c.amount,
+                    tax_service=c.tax_service,
+                    room_check_id=check_id,
+                )
+                for c in k.charges
+            ]
+        charges += [
+            BillChargeRow(
+                bill_id=bill_id,
+                date=c.date,
+                room=c.room or "",
+                category=c.category,
+                amount=c.amount,
+                tax_service=c.tax_service,
+                room_check_id=None,
+            )
+            for c in b.charges
+        ]
+        payments += [BillPaymentRow(bill_id=bill_id, method=x.method, amount=x.amount) for x in b.payments]
         units += [
-            (bill_id, i, u.label, u.kind, u.date, u.eligible_amount, u.points, u.bonus_points)
+            BillUnitRow(
+                bill_id=bill_id,
+                position=i,
+                label=u.label,
+                kind=u.kind,
+                date=u.date,
+                eligible_amount=u.eligible_amount,
+                points=u.points,
+                bonus_points=u.bonus_points,
+            )
             for i, u in enumerate(calc.units)
         ]
         exclusions += [
-            (bill_id, i, e.rule, e.amount, e.detail[:300], e.unit or "") for i, e in enumerate(calc.exclusions)
+            BillExclusionRow(
+                bill_id=bill_id, position=i, rule=e.rule, amount=e.amount, detail=e.detail[:300], unit=e.unit or ""
+            )
+            for i, e in enumerate(calc.exclusions)
         ]
-        nights += [(p.member.pk, night, bill_id, p.hotel.pk) for night in calc.nights]
+        nights += [
+            StayNightRow(member_id=p.member.pk, night_of=night, bill_id=bill_id, hotel_id=p.hotel.pk)
+            for night in calc.nights
+        ]
     with Batch() as batch:
-        batch.insert(Bill, ["id", *BILL_FIELDS], bills)
-        batch.insert(BillCheck, ["id", "bill_id", "outlet_id", "number", "date"], checks)
-        batch.insert(BillRoom, ["bill_id", "room", "member_room", "for_points", "members"], rooms)
-        batch.insert(
-            BillCharge, ["bill_id", "date", "room", "category", "amount", "tax_service", "room_check_id"], charges
-        )
-        batch.insert(BillPayment, ["bill_id", "method", "amount"], payments)
-        batch.insert(
-            BillUnit,
-            ["bill_id", "position", "label", "kind", "date", "eligible_amount", "points", "bonus_points"],
-            units,
-        )
-        batch.insert(BillExclusion, ["bill_id", "position", "rule", "amount", "detail", "unit"], exclusions)
+        batch.insert(Bill, BillRow._fields, bills)
+        batch.insert(BillCheck, BillCheckRow._fields, checks)
+        batch.insert(BillRoom, BillRoomRow._fields, rooms)
+        batch.insert(BillCharge, BillChargeRow._fields, charges)
+        batch.insert(BillPayment, BillPaymentRow._fields, payments)
+        batch.insert(BillUnit, BillUnitRow._fields, units)
+        batch.insert(BillExclusion, BillExclusionRow._fields, exclusions)
         # SH1: one night per member and date, whichever bill reports it first
-        batch.insert(StayNight, ["member_id", "night_of", "bill_id", "hotel_id"], nights, ignore_conflicts=True)
+        batch.insert(StayNight, StayNightRow._fields, nights, ignore_conflicts=True)
         ledger.points_earn_many(
             awards=[a for a in awards if a.points or a.bonus_points], batch=batch, entry_ids=ids.get(LedgerEntry, [])
         )

@@ -14,6 +14,7 @@ import json
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import NOT_PROVIDED
 from django.forms.models import model_to_dict
 
 from loyalty import db
@@ -32,6 +33,7 @@ from points.models import (
     PointLot,
     StayNight,
 )
+from points.services import bills, ledger
 from points.services.bills import bill_record
 from tests.factories import HotelFactory, OutletFactory, make_member
 from tests.points.test_bills import EXAMPLE
@@ -131,6 +133,44 @@ def test_members_built_from_rows_read_by_hand_equal_the_orms(world):
         ), name
     assert built._state.adding is False and built._state.db == "default"
     assert members_by_cards(numbers=[member.number], program=member.program)[member.number].pk == member.pk
+
+
+@pytest.mark.parametrize(
+    ("row", "model"),
+    [
+        (bills.BillRow, Bill),
+        (bills.BillCheckRow, BillCheck),
+        (bills.BillRoomRow, BillRoom),
+        (bills.BillChargeRow, BillCharge),
+        (bills.BillPaymentRow, BillPayment),
+        (bills.BillUnitRow, BillUnit),
+        (bills.BillExclusionRow, BillExclusion),
+        (bills.StayNightRow, StayNight),
+        (ledger.EntryRow, LedgerEntry),
+        (ledger.LotRow, PointLot),
+    ],
+)
+def test_each_named_row_is_columns_of_its_table(row, model):
+    # Given a row type of the bill feed; Then every field of it names a column of its table (the write batch takes
+    # the fields as the column list), and every column without a default is among them
+    columns = {f.attname: f for f in model._meta.concrete_fields}
+    assert set(row._fields) <= set(columns), set(row._fields) - set(columns)
+    required = {
+        name
+        for name, f in columns.items()
+        if not (f.primary_key or f.has_default() or f.null or f.db_default is not NOT_PROVIDED)
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    }
+    assert required <= set(row._fields), required - set(row._fields)
+
+
+def test_a_batch_refuses_named_rows_of_other_fields(world):
+    # Given rows of stay nights offered as payments; When they are inserted; Then nothing is written
+    row = bills.StayNightRow(member_id=1, night_of=D(2026, 1, 1), bill_id=1, hotel_id=world.pk)
+    with pytest.raises(ValueError, match="StayNightRow"), db.Batch() as batch:
+        batch.insert(BillPayment, bills.BillPaymentRow._fields, [row])
+    assert not BillPayment.objects.exists()
 
 
 def test_batch_increments_create_missing_rows_and_add_to_existing_ones(world):
