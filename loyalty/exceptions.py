@@ -15,13 +15,25 @@ class LoyaltyError(Exception):
     """Base of every refusal. ``code`` is the contract's error code, ``status`` the HTTP status it answers with,
     ``fields`` the fields at fault (``field="legacy.oci"`` names one; ``hotel=["..."]`` gives a field messages)."""
 
-    code = "invalid"
+    code = "error"  # abstract: every refusal raised is of a subclass with its own code
     status = 400
 
     def __init__(self, detail: str = "", **fields: Any) -> None:
         super().__init__(detail or self.__doc__)
         self.detail = detail or (self.__doc__ or "").strip()
         self.fields = fields
+
+
+class Invalid(LoyaltyError):
+    """The request cannot be taken as asked."""
+
+    code = "invalid"
+
+
+class NotApplicable(LoyaltyError):
+    """This is not a service of the member's program."""
+
+    code = "not_applicable"
 
 
 class Forbidden(LoyaltyError):

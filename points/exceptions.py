@@ -4,7 +4,7 @@ handler maps each to the contract's ``code`` (API.md).
 ``MembershipClosed`` is the members domain's (M9); it is re-exported here because the ledger raises it.
 """
 
-from loyalty.exceptions import LoyaltyError
+from loyalty.exceptions import LoyaltyError, NotApplicable
 from members.exceptions import MembershipClosed
 
 __all__ = [
@@ -22,6 +22,8 @@ __all__ = [
     "NothingToRefund",
     "PointsError",
     "QualificationNotApplicable",
+    "UnknownHotel",
+    "UnknownMember",
 ]
 
 
@@ -64,10 +66,8 @@ class JobAlreadyRunning(PointsError):
     status = 409
 
 
-class QualificationNotApplicable(PointsError):
+class QualificationNotApplicable(NotApplicable, PointsError):
     """Status qualification is a One Harmony benefit (ST1): New Otani members have no tiers."""
-
-    code = "not_applicable"
 
 
 # --- The office's adjustments and claims (A5) -----------------------------------------------------------------
@@ -105,6 +105,18 @@ class MergeError(PointsError):
     """These memberships cannot be merged."""
 
     code = "invalid_merge"
+
+
+class UnknownHotel(InvalidBill):
+    """No hotel of the token's program has this code."""
+
+    code = "unknown_hotel"
+
+
+class UnknownMember(InvalidBill):
+    """No member of the hotel's program holds this card."""
+
+    code = "unknown_member"
 
 
 class BadRow(PointsError):

@@ -17,9 +17,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
 from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.exceptions import LoyaltyError
 from points.models import Bill
 
-from .exceptions import IllegalTransition, RewardsError
+from .exceptions import IllegalTransition
 from .models import Award, AwardRedemption, Certificate, CertificateRequest, Transfer
 from .services.certificates import certificate_advance
 
@@ -156,7 +157,7 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
             try:
                 bill = bill_for(certificate) if bill_for else None
                 certificate_advance(certificate=certificate, to_state=to_state, on=today, bill=bill)
-            except RewardsError as error:
+            except LoyaltyError as error:
                 refused.append(f"{certificate.number}: {error.detail}")
             else:
                 done.append(certificate.number)

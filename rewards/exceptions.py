@@ -7,7 +7,8 @@ of the rewards services catch one module's errors.
 
 from __future__ import annotations
 
-from loyalty.exceptions import LoyaltyError
+from loyalty.exceptions import Invalid, LoyaltyError
+from loyalty.exceptions import NotApplicable as KernelNotApplicable
 from members.exceptions import MembershipClosed
 from points.exceptions import InsufficientPoints
 
@@ -36,16 +37,12 @@ class RewardsError(LoyaltyError):
     status = 400
 
 
-class InvalidRedemption(RewardsError):
+class InvalidRedemption(Invalid, RewardsError):
     """The redemption cannot be taken as asked (e.g. a count below one)."""
 
-    code = "invalid"
 
-
-class NotApplicable(RewardsError):
+class NotApplicable(KernelNotApplicable, RewardsError):
     """This service is not one of the member's program (certificates: New Otani; awards: One Harmony)."""
-
-    code = "not_applicable"
 
 
 # --- Certificates (NR1-NR3) --------------------------------------------------------------------------------------

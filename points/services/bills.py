@@ -27,7 +27,14 @@ from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
 
-from ..exceptions import BillConflict, InvalidBill, MembershipClosed, NothingToRefund, PointsError
+from ..exceptions import (
+    BillConflict,
+    InvalidBill,
+    MembershipClosed,
+    NothingToRefund,
+    UnknownHotel,
+    UnknownMember,
+)
 from ..models import (
     Bill,
     BillCharge,
@@ -46,14 +53,6 @@ from ..reference import reference
 from . import ledger
 
 
-class UnknownHotel(InvalidBill):
-    code = "unknown_hotel"
-
-
-class UnknownMember(InvalidBill):
-    code = "unknown_member"
-
-
 @dataclass
 class BillOutcome:
     """What became of one reported bill: ``created`` (201), a resend (200), or ``error`` (nothing stored)."""
@@ -62,7 +61,7 @@ class BillOutcome:
     bill_id: int | None = None
     created: bool = False
     body: dict | None = None
-    error: PointsError | None = None
+    error: LoyaltyError | None = None
 
     @property
     def bill(self) -> Bill | None:

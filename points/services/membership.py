@@ -7,11 +7,10 @@ import datetime as dt
 from django.db import transaction
 
 from members.exceptions import MembersError, MembershipClosed
-from members.models import Card, Member
+from members.models import Member
+from members.services.membership import CANCEL_REASONS, member_close
 
 from . import ledger
-
-CANCEL_REASONS = (Member.ClosedReason.WITHDRAWN, Member.ClosedReason.CANCELLED, Member.ClosedReason.FRAUD)
 
 
 @transaction.atomic
@@ -33,11 +32,6 @@ def member_cancel(*, member: Member, reason: str, on: dt.date, created_by=None) 
     if locked.closed_on is not None:
         raise MembershipClosed(f"membership {locked.number} is already closed ({locked.closed_reason})")
     ledger.points_forfeit(member=locked, on=on, reason=f"M9 {reason}", created_by=created_by)
-    locked.closed_on = on
-    locked.closed_reason = reason
-    locked.save(update_fields=["closed_on", "closed_reason"])
-    for card in Card.objects.filter(member=locked, state=Card.State.CURRENT):
-        card.state = Card.State.CANCELLED
-        card.save(update_fields=["state"])  # one by one: the card's history records it
+    member_close(member=locked, reason=reason, on=on)
     member.closed_on, member.closed_reason = locked.closed_on, locked.closed_reason
     return locked

@@ -25,8 +25,8 @@ from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
 from loyalty import clock
-from members.models import Card, Member, StatusPeriod, Tier, User
-from members.selectors import tier_on
+from members.models import Member, User
+from members.services.merge import member_rows_merge, status_to_copy
 
 from ..exceptions import MergeError
 from ..models import Bill, EntryKind, LedgerEntry, LotConsumption, PointLot, QualificationCredit, StayNight
@@ -48,15 +48,6 @@ def merge_refusals(*, survivor: Member, duplicate: Member) -> list[str]:
             f"membership {duplicate.number} has a negative balance (R1): the office settles it before the merge"
         )
     return reasons
-
-
-def _status_to_copy(*, survivor: Member, duplicate: Member, on: dt.date) -> list[StatusPeriod]:
-    better = []
-    for period in duplicate.status_periods.filter(valid_until__gte=on).order_by("valid_from"):
-        start = max(period.valid_from, on)
-        if Tier(period.tier).rank > Tier(tier_on(member=survivor, on=start)).rank:
-            better.append(period)
-    return better
 
 
 def merge_preview(*, survivor: Member, duplicate: Member, on: dt.date | None = None) -> dict:
@@ -92,8 +83,7 @@ def merge_preview(*, survivor: Member, duplicate: Member, on: dt.date | None = N
         "cards": list(duplicate.cards.order_by("kind", "number").values_list("number", "kind", "state")),
         "qualification_credits": QualificationCredit.objects.filter(member=duplicate).count(),
         "status_copied": [
-            (p.tier, p.valid_from, p.valid_until)
-            for p in _status_to_copy(survivor=survivor, duplicate=duplicate, on=on)
+            (p.tier, p.valid_from, p.valid_until) for p in status_to_copy(survivor=survivor, duplicate=duplicate, on=on)
         ],
     }
 
@@ -185,33 +175,5 @@ def members_merge(*, survivor: Member, duplicate: Member, on: dt.date, created_b
     StayNight.objects.filter(member=duplicate).exclude(night_of__in=taken).update(member=survivor)
     Bill.objects.filter(member=duplicate).update(member=survivor)
 
-    for period in _status_to_copy(survivor=survivor, duplicate=duplicate, on=on):
-        StatusPeriod.objects.create(
-            member=survivor,
-            tier=period.tier,
-            valid_from=period.valid_from,
-            valid_until=period.valid_until,
-            qualification_year=period.qualification_year,
-            source=StatusPeriod.Source.MERGE,
-        )
-
-    for card in duplicate.cards.order_by("pk"):
-        card.member = survivor
-        if card.kind == Card.Kind.MEMBERSHIP and card.state == Card.State.CURRENT:
-            card.state = Card.State.MERGED_AWAY
-            if card.fulfilment == Card.Fulfilment.TO_BE_MAILED:
-                card.fulfilment = Card.Fulfilment.NOT_MAILED
-        card._history_user = created_by
-        card.save(update_fields=["member", "state", "fulfilment"])
-
-    duplicate.closed_on = on
-    duplicate.closed_reason = Member.ClosedReason.MERGED
-    duplicate.merged_into = survivor
-    duplicate.duplicate_candidate = False
-    duplicate._history_user = created_by
-    duplicate.save(update_fields=["closed_on", "closed_reason", "merged_into", "duplicate_candidate"])
-    if survivor.duplicate_candidate:
-        survivor.duplicate_candidate = False
-        survivor._history_user = created_by
-        survivor.save(update_fields=["duplicate_candidate"])
+    member_rows_merge(survivor=survivor, duplicate=duplicate, on=on, created_by=created_by)
     return survivor

@@ -21,13 +21,13 @@ from typing import Any
 from django.db import transaction
 
 from members.models import Program
-from points.models import Hotel, Outlet, OutletDesignation
+from points.models import Hotel, Outlet
+from points.services.properties import SET_NULL, hotels_import, row_store
 
 from ..models import Award
 
 ONE_HARMONY_BRANDS = (Hotel.Brand.OKURA, Hotel.Brand.NIKKO, Hotel.Brand.JAL_CITY)
 JAL_COUPON_BRANDS = (Hotel.Brand.NIKKO, Hotel.Brand.JAL_CITY)  # OE5
-SET_NULL = object()  # a value the file sets to null explicitly
 BRANDS_BY_PROGRAM = {Program.ONE_HARMONY: ONE_HARMONY_BRANDS, Program.NEW_OTANI: (Hotel.Brand.NEW_OTANI,)}
 
 
@@ -208,69 +208,12 @@ def properties_check(data: Any) -> Plan | list[str]:
     return errors or plan
 
 
-def _store(model_cls, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, str]:
-    """Create, or update only the fields that differ (no save, no history row, when nothing does). A value of
-    ``None`` is a field the file leaves out: the model's default on create, untouched on update; ``NULL`` is set
-    with ``SET_NULL``."""
-    values = {k: (None if v is SET_NULL else v) for k, v in values.items() if v is not None}
-    obj = model_cls.objects.filter(**lookup).first()
-    if obj is None:
-        return model_cls.objects.create(**lookup, **values), "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        return obj, "unchanged"
-    for name in changed:
-        setattr(obj, name, values[name])
-    obj.save(update_fields=changed)
-    return obj, "updated"
-
-
-def _designate(outlet: Outlet, designated: bool, *, created: bool, since: dt.date, on: dt.date) -> bool:
-    """NE2: effective-dated designation. True when a designation row was added or changed."""
-    if created or not outlet.designations.exists():
-        OutletDesignation.objects.create(outlet=outlet, effective_from=since, designated=designated)
-        return True
-    current = outlet.designations.filter(effective_from__lte=on).order_by("-effective_from").first()
-    if current is not None and current.designated == designated:
-        return False
-    if current is not None and current.effective_from == on:
-        current.designated = designated
-        current.save(update_fields=["designated"])
-    else:
-        OutletDesignation.objects.create(outlet=outlet, effective_from=on, designated=designated)
-    return True
-
-
 @transaction.atomic
 def properties_import(*, plan: Plan, on: dt.date) -> dict[str, Counter[str]]:
     """Store a checked file (one transaction); counts of created, updated and unchanged rows per kind."""
     counts = {"hotels": Counter(), "outlets": Counter(), "awards": Counter()}
     program = plan.program
-    hotels: dict[str, Hotel] = {}
-    for row in plan.hotels:
-        values = {k: v for k, v in row.items() if k not in ("code", "outlets")}
-        hotel, outcome = _store(Hotel, {"code": row["code"]}, {"program": program, **values})
-        hotels[hotel.code] = hotel
-        counts["hotels"][outcome] += 1
-        for outlet_row in row["outlets"]:
-            designated = outlet_row["designated"]
-            outlet, outcome = _store(
-                Outlet,
-                {"hotel": hotel, "code": outlet_row["code"]},
-                {"name": outlet_row["name"], "kind": outlet_row["kind"]},
-            )
-            flipped = False
-            if outlet_row["designated"] is not None or outcome == "created":
-                flipped = _designate(
-                    outlet,
-                    True if designated is None else designated,
-                    created=outcome == "created",
-                    since=program.started_on,
-                    on=on,
-                )
-            if outcome == "unchanged" and flipped:
-                outcome = "updated"
-            counts["outlets"][outcome] += 1
+    hotels = hotels_import(program=program, rows=plan.hotels, on=on, counts=counts)
     for row in plan.awards:
         hotel: Hotel | object | None = None  # not in the file
         if row["hotel"] is None:
@@ -285,6 +228,6 @@ def properties_import(*, plan: Plan, on: dt.date) -> dict[str, Counter[str]]:
             "hotel": hotel,
             "active": row["active"],
         }
-        _, outcome = _store(Award, {"code": row["code"]}, values)
+        _, outcome = row_store(Award, {"code": row["code"]}, values)
         counts["awards"][outcome] += 1
     return counts
