@@ -11,7 +11,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin_site_urls(admin.site)),  # + dashboards; OTPAdminSite when settings.OTP_ADMIN
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("loyalty.api_urls")),
+    path("api/v1/", include([path("", include("points.api.urls")), path("", include("rewards.api.urls"))])),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("loyalty.portal.urls")),
 ]

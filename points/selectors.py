@@ -7,14 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import DateField, Sum, Value
+from django.db.models import DateField, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Greatest, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Program, StatusPeriod, Tier
 from members.selectors import settings_on, status_on
 
-from .models import LedgerEntry, MemberBalance, PointLot
+from .models import BillExclusion, LedgerEntry, MemberBalance, PointLot
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,17 @@ class AccountSummary:
     @property
     def status_valid_until(self) -> dt.date | None:
         return self.status.valid_until if self.status is not None else None
+
+
+def account_activity(*, member: Member) -> QuerySet[LedgerEntry]:
+    """A4: the member's ledger entries, newest first, each with its bill, hotel and the bill's exclusions (in the
+    order the rulebook reported them) and who entered it: page it or slice it, the queries stay fixed."""
+    return (
+        LedgerEntry.objects.filter(member=member)
+        .select_related("bill__hotel", "created_by")
+        .prefetch_related(Prefetch("bill__exclusions", queryset=BillExclusion.objects.order_by("position", "id")))
+        .order_by("-effective_on", "-id")
+    )
 
 
 def account_summary(*, member: Member, on: dt.date, with_progress: bool = False) -> AccountSummary:

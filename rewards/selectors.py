@@ -23,17 +23,21 @@ def awards_available(*, program: Program) -> QuerySet[Award]:
     return Award.objects.filter(program=program, active=True).select_related("hotel")
 
 
+# NR2: where certificates are handed over: the active Group Hotels in Japan of the member's program (New Otani).
+CERTIFICATE_HOTEL = {"affiliation": Hotel.Affiliation.GROUP, "country": "JP", "active": True}
+
+
 def certificate_hotels(*, member: Member) -> QuerySet[Hotel]:
-    """NR2: where ``member``'s certificates can be handed over: the active Group Hotels in Japan of the member's
-    program (New Otani)."""
-    return Hotel.objects.filter(
-        program_id=member.program_id, affiliation=Hotel.Affiliation.GROUP, country="JP", active=True
-    ).order_by("name")
+    """NR2: the hotels where ``member``'s certificates can be handed over."""
+    return Hotel.objects.filter(program_id=member.program_id, **CERTIFICATE_HOTEL).order_by("name")
 
 
 def hotel_is_eligible(*, hotel: Hotel, member: Member) -> bool:
-    """NR2: may ``member``'s certificates be handed over at ``hotel``?"""
-    return certificate_hotels(member=member).filter(pk=hotel.pk).exists()
+    """NR2: may ``member``'s certificates be handed over at ``hotel``? (The same criteria as ``certificate_hotels``,
+    read from the row in hand.)"""
+    return hotel.program_id == member.program_id and all(
+        getattr(hotel, name) == value for name, value in CERTIFICATE_HOTEL.items()
+    )
 
 
 def certificates_of_request(*, request: CertificateRequest) -> QuerySet[Certificate]:

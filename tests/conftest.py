@@ -8,6 +8,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from tests.factories.merge import pair  # noqa: F401  (two memberships of one person, M8)
+
 _programs_migration = importlib.import_module("members.migrations.0003_programs")
 
 

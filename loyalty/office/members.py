@@ -37,10 +37,7 @@ from members.selectors import member_by_card
 from members.services.cards import card_reissue
 from members.services.office import member_register_email
 from points.admin.ledger import entry_cause
-from points.models import (
-    LedgerEntry,
-)
-from points.selectors import account_summary
+from points.selectors import account_activity, account_summary
 from points.services.enrolment import member_enroll
 from points.services.membership import CANCEL_REASONS, member_cancel
 from points.services.merge import members_merge, merge_preview
@@ -419,11 +416,7 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         summary = account.points
         pending = ", ".join(f"{points:,} on {posts_on}" for posts_on, points in summary.pending_by_date) or "—"
         expiring = ", ".join(f"{points:,} after {expires_on}" for expires_on, points in summary.expiring) or "—"
-        entries = (
-            LedgerEntry.objects.filter(member=obj)
-            .select_related("bill__hotel", "created_by")
-            .order_by("-effective_on", "-id")[:20]
-        )
+        entries = account_activity(member=obj)[:20]
         rows = [
             (
                 e.effective_on,

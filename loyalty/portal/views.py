@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -31,8 +30,8 @@ from loyalty.rulebooks.catalog import RULES, describe
 from members.models import Member, NameChangeRequest
 from members.selectors import settings_on, status_on
 from members.services import account
-from points.models import Bill, BillExclusion, Claim, LedgerEntry
-from points.selectors import account_summary, points_summary
+from points.models import Bill, Claim, LedgerEntry
+from points.selectors import account_activity, account_summary, points_summary
 from points.services.claims import claim_submit
 from points.services.enrolment import member_signup
 from rewards.models import AwardRedemption, CertificateRequest
@@ -200,13 +199,7 @@ class SummaryView(MemberMixin, TemplateView):
         stays = (
             Bill.objects.filter(member=member, kind=Bill.Kind.STAY).select_related("hotel").order_by("-paid_on", "-id")
         )
-        entries = (
-            LedgerEntry.objects.filter(member=member)
-            .select_related("bill__hotel")
-            .prefetch_related(Prefetch("bill__exclusions", queryset=BillExclusion.objects.order_by("position", "id")))
-            .order_by("-effective_on", "-id")
-        )
-        activity = Paginator(entries, ACTIVITY_PER_PAGE).get_page(self.request.GET.get("page"))
+        activity = Paginator(account_activity(member=member), ACTIVITY_PER_PAGE).get_page(self.request.GET.get("page"))
         stay_page = Paginator(stays, STAYS_PER_PAGE).get_page(self.request.GET.get("stays"))
         summary = account_summary(member=member, on=today, with_progress=True)
         context.update(

@@ -16,7 +16,7 @@ from loyalty.rulebooks import (
     Room,
     calculate,
 )
-from tests.rulebooks.builders import Builders, earned, excluded
+from tests.kernel.rulebooks.builders import Builders, earned, excluded
 
 APR1 = date(2025, 4, 1)
 APR2 = date(2025, 4, 2)

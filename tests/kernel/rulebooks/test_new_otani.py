@@ -22,7 +22,7 @@ from loyalty.rulebooks import (
     calculate,
     new_otani,
 )
-from tests.rulebooks.builders import Builders, earned, excluded
+from tests.kernel.rulebooks.builders import Builders, earned, excluded
 
 MAR1 = date(2025, 3, 1)
 MAR2 = date(2025, 3, 2)
