@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from loyalty.emails import MemberEmailField
 
 
 class Program(models.Model):
@@ -95,6 +98,23 @@ class ProgramSettings(models.Model):
     adjustment_approval_threshold = models.PositiveIntegerField(
         _("adjustments above this need a supervisor"), default=10000
     )
+    # --- issue 15 (items 10, 11, 13): Defaults the documents do not give; ARCHITECTURE.md says why. ---
+    family_transfers = models.BooleanField(
+        _("family transfers offered"),
+        default=True,
+        help_text=_("T1-T5: Default New Otani on (Art. 7), One Harmony off (its FAQ has none)."),
+    )
+    certificate_max_per_request = models.PositiveSmallIntegerField(
+        _("certificates per request at most"),
+        default=99,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("NR1: Default 99 (two digits of the registration number per request)."),
+    )
+    released_points_grace_days = models.PositiveSmallIntegerField(
+        _("returned points: days of validity if expired meanwhile"),
+        default=30,
+        help_text=_("OR1: a refused gift request returns its points with their expiry dates; Default 30 days."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -120,6 +140,7 @@ class TermsVersion(models.Model):
     effective_from = models.DateField(_("effective from"))
     summary = models.TextField(_("summary"), blank=True)
     url = models.URLField(_("published at"), blank=True)
+    announced_at = models.DateTimeField(_("announced to members at"), null=True, blank=True, help_text=_("PT3"))
     history = HistoricalRecords()
 
     class Meta:
@@ -219,7 +240,7 @@ class Member(models.Model):
     )
     family_name = models.CharField(_("family name"), max_length=100)
     given_name = models.CharField(_("given name"), max_length=100)
-    email = models.EmailField(_("email"), blank=True, help_text=_("M3: required unless the office enrolls."))
+    email = MemberEmailField(_("email"), blank=True, help_text=_("M3: required unless the office enrolls."))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     address = models.TextField(_("address"), blank=True)
@@ -446,3 +467,55 @@ class NameChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.family_name} {self.given_name} ({self.state})"
+
+
+# --- issue 15, item 8 (PT3): terms announced to members, and each member's first use under a version ---------------
+
+
+class TermsNotice(models.Model):
+    """PT3: a new terms version announced to one member (Art. 15: website or newsletter; here an email too).
+
+    One row per member and version (the announcement can run again: it adds only the members it has not reached);
+    ``sent_at`` is set when the email went out (``emailed`` False: the member has no email address)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms_notices")
+    terms_version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="notices")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    emailed = models.BooleanField(_("emailed"), default=False)
+
+    class Meta:
+        verbose_name = _("terms notice")
+        constraints = [models.UniqueConstraint(fields=["member", "terms_version"], name="terms_notice_once_per_member")]
+        indexes = [models.Index(fields=["sent_at"], name="terms_notice_unsent_idx", condition=Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.terms_version_id}"
+
+
+class TermsFirstUse(models.Model):
+    """PT3: the date the member first used the service under a terms version (Art. 15: using the service after a
+    change is accepting the new version). One row per member and version; a use reported later with an earlier
+    date of use moves ``first_used_on`` back, never forward."""
+
+    class How(models.TextChoices):
+        LOGIN = "login", _("My Account login")
+        BILL = "bill", _("Stay or dining")
+        REDEMPTION = "redemption", _("Redemption")
+        TRANSFER = "transfer", _("Transfer")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms_first_uses")
+    terms_version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="first_uses")
+    first_used_on = models.DateField(_("first used on"))
+    how = models.CharField(_("how"), max_length=16, choices=How.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("first use under terms")
+        verbose_name_plural = _("first uses under terms")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "terms_version"], name="terms_first_use_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.terms_version_id} from {self.first_used_on}"

@@ -25,6 +25,7 @@ __all__ = [
     "NothingToTransfer",
     "RewardsError",
     "TooCloseToArrival",
+    "TransfersNotOffered",
     "WrongChannel",
 ]
 
@@ -112,3 +113,9 @@ class NothingToTransfer(RewardsError):
     """T3: the giving member has no valid posted points to move."""
 
     code = "nothing_to_transfer"
+
+
+class TransfersNotOffered(NotApplicable):
+    """T1-T5 are a program setting (Default: New Otani on, One Harmony off): off, no transfer is taken."""
+
+    code = "not_applicable"

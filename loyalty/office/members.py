@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
 from loyalty.adminkit import ConfirmForm, ScopedRelatedFieldListFilter, StaffScopeMixin, html_table, trial_run
+from loyalty.emails import MemberEmailFormField
 from loyalty.exceptions import LoyaltyError
 from loyalty.rulebooks.catalog import describe
 from members.admin.cards import CardInline, StatusPeriodInline
@@ -113,7 +114,7 @@ class MemberAddForm(forms.ModelForm):
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label=_("Email address (A2)"))
+    email = MemberEmailFormField(label=_("Email address (A2)"))
 
 
 class CancelForm(ConfirmForm):

@@ -168,7 +168,8 @@ class TransfersView(APIView):
             201: TransferResultSerializer,
             400: error_response(
                 "`not_family` (T1, T5), `consent_missing` (T2), `category_excluded` (T4, M10), "
-                "`nothing_to_transfer` (T3), `invalid` (a field's shape, an unknown card)."
+                "`nothing_to_transfer` (T3), `not_applicable` (the program does not offer family transfers: a "
+                "program setting, Default New Otani on, One Harmony off), `invalid` (a field's shape, an unknown card)."
             ),
             401: NOT_AUTHENTICATED,
             403: error_response("`forbidden`: a hotel token."),
