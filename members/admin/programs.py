@@ -80,13 +80,16 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                     ("certificate_points", "certificate_value"),
                     "certificate_validity_months",
                     "certificate_lead_days",
+                    "certificate_max_per_request",
                 )
             },
         ),
         (
-            _("Service (A5, R1, maker-checker)"),
+            _("Service (A5, R1, maker-checker, T1-T5, OR1)"),
             {
                 "fields": (
+                    "family_transfers",
+                    "released_points_grace_days",
                     "claim_window_months",
                     "expiry_reminder_days",
                     "adjustment_approval_threshold",

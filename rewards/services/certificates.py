@@ -31,7 +31,7 @@ from ..models import Certificate, CertificateRequest
 from ..selectors import hotel_is_eligible
 
 NUMBER_PREFIX = "NOC-"
-MAX_COUNT = 99  # two digits of the registration number per request
+MAX_COUNT = 99  # two digits of the registration number per request: the most the setting may allow
 
 State = Certificate.State
 # NR3: the life of a certificate. Expired is reached from any state but used, once past valid_until.
@@ -98,13 +98,15 @@ def certificates_request(
         raise NotApplicable("Reward Certificates are a New Otani Club service (NR1)", field="member")
     if member.closed_on is not None:
         raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
-    if not 1 <= count <= MAX_COUNT:
-        raise InvalidRedemption(f"count must be between 1 and {MAX_COUNT}", count=[f"1 to {MAX_COUNT}"])
+    settings = settings_on(program=member.program, on=today)
+    # NR1: at most ``certificate_max_per_request`` (a setting, Default 99; never above the 2 digits of MAX_COUNT)
+    cap = min(settings.certificate_max_per_request or MAX_COUNT, MAX_COUNT)
+    if not 1 <= count <= cap:
+        raise InvalidRedemption(f"count must be between 1 and {cap}", count=[f"1 to {cap}"])
     if not hotel_is_eligible(hotel=hotel, member=member):
         raise HotelNotEligible(
             f"hotel {hotel.code} is not a New Otani Group Hotel in Japan (NR2)", hotel=["not a Group Hotel in Japan"]
         )
-    settings = settings_on(program=member.program, on=today)
     earliest = today + dt.timedelta(days=settings.certificate_lead_days)
     if arrival_on < earliest:
         raise TooCloseToArrival(
