@@ -17,11 +17,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
 from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
-from points.models import Bill
+from points.models import Bill, Outlet
 
 from .exceptions import IllegalTransition, RewardsError
-from .models import Award, AwardRedemption, Certificate, CertificateRequest, Transfer
-from .services.certificates import certificate_advance
+from .models import Award, AwardRedemption, Certificate, CertificateRequest, CertificateUse, Transfer
+from .services.certificates import certificate_advance, certificate_use
 
 
 class ArrivalListFilter(admin.SimpleListFilter):
@@ -59,6 +59,13 @@ class CertificateActionForm(ActionForm):
         max_length=60,
         help_text=_("NUMBER at the certificate's hotel, or HOTEL/NUMBER."),
     )
+    purpose = forms.ChoiceField(
+        label=_("Paid for (NR3)"),
+        required=False,
+        choices=[("", _("as the bill says")), *CertificateUse.Purpose.choices],
+    )
+    amount = forms.IntegerField(label=_("Amount paid (JPY)"), required=False, min_value=1)
+    outlet = forms.CharField(label=_("Restaurant/bar code (dining)"), required=False, max_length=20)
 
 
 @admin.register(Award)
@@ -174,11 +181,20 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     def mark_handed_over(self, request, queryset):
         self._advance(request, queryset, Certificate.State.HANDED_OVER)
 
-    @admin.action(description=_("Used (give the bill number)"), permissions=["change"])
+    @admin.action(description=_("Used (give the bill number or what it paid)"), permissions=["change"])
     def mark_used(self, request, queryset):
+        """NR3: records what the certificate paid (``certificate_use``); a purpose it does not pay is refused with
+        the reason. With a bill, the purpose, hotel, outlet and day of use are the bill's."""
         text = (request.POST.get("bill_number") or "").strip()
-        if not text:
+        purpose = (request.POST.get("purpose") or "").strip()
+        amount_text = (request.POST.get("amount") or "").strip()
+        amount = int(amount_text) if amount_text.isdigit() else None
+        outlet_code = (request.POST.get("outlet") or "").strip()
+        if not text and not purpose:
             self.message_user(request, _("Give the number of the bill the certificate paid."), messages.ERROR)
+            return
+        if not text or purpose or amount is not None:
+            self._use(request, queryset, text=text, purpose=purpose, amount=amount, outlet_code=outlet_code)
             return
 
         def bill_for(certificate: Certificate) -> Bill:
@@ -195,6 +211,50 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
         self._advance(request, queryset, Certificate.State.USED, bill_for=bill_for)
 
+    def _bill(self, certificate: Certificate, text: str) -> Bill | None:
+        if not text:
+            return None
+        hotel_code, _sep, number = text.rpartition("/")
+        bills = Bill.objects.select_related("hotel", "outlet").filter(
+            number=number, hotel__program_id=certificate.member.program_id
+        )
+        bills = bills.filter(hotel__code=hotel_code) if hotel_code else bills.filter(hotel=certificate.hotel)
+        bill = bills.first()
+        if bill is None:
+            raise IllegalTransition(f"no bill {number} of hotel {hotel_code or certificate.hotel.code}")
+        return bill
+
+    def _use(self, request, queryset, *, text: str, purpose: str, amount: int | None, outlet_code: str) -> None:
+        today = clock.today()
+        done, refused = [], []
+        for certificate in queryset.select_related("member", "hotel"):
+            try:
+                bill = self._bill(certificate, text)
+                hotel = bill.hotel if bill else (getattr(request.user, "hotel", None) or certificate.hotel)
+                outlet = Outlet.objects.filter(hotel=hotel, code=outlet_code).first() if outlet_code else None
+                chosen = purpose or (CertificateUse.Purpose.DINING if bill and bill.kind == "dining" else "")
+                certificate_use(
+                    certificate=certificate,
+                    purpose=chosen or CertificateUse.Purpose.ACCOMMODATION,
+                    hotel=hotel,
+                    on=today,
+                    amount=amount,
+                    outlet=outlet or (bill.outlet if bill else None),
+                    bill=bill,
+                    by=request.user,
+                )
+            except RewardsError as error:
+                refused.append(f"{certificate.number}: {error.detail}")
+            else:
+                done.append(certificate.number)
+        if done:
+            self.message_user(
+                request,
+                _("%(state)s: %(numbers)s.") % {"state": Certificate.State.USED.label, "numbers": ", ".join(done)},
+            )
+        for message in refused:
+            self.message_user(request, _("Refused, %(message)s") % {"message": message}, messages.ERROR)
+
     @admin.action(description=_("Expired (past its validity)"), permissions=["change"])
     def mark_expired(self, request, queryset):
         self._advance(request, queryset, Certificate.State.EXPIRED)
@@ -209,3 +269,16 @@ class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("giver", "receiver")
     search_fields = ("=giver__cards__number", "=receiver__cards__number", "=giver__number", "=receiver__number")
     date_hierarchy = "transferred_on"
+
+
+@admin.register(CertificateUse)
+class CertificateUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """NR3: what each used certificate paid (accommodation or designated dining, on the day of use)."""
+
+    program_path = "certificate__member__program"
+    hotel_path = "hotel"
+    list_display = ("certificate", "used_on", "hotel", "purpose", "outlet", "amount", "bill", "recorded_by")
+    list_filter = ("purpose", ("hotel", ScopedRelatedFieldListFilter))
+    list_select_related = ("certificate", "hotel", "outlet", "bill", "recorded_by")
+    search_fields = ("=certificate__number",)
+    date_hierarchy = "used_on"

@@ -14,6 +14,7 @@ from points.exceptions import InsufficientPoints
 __all__ = [
     "AwardNotAvailable",
     "CategoryExcluded",
+    "CertificateNotAccepted",
     "ConsentMissing",
     "HotelNotEligible",
     "IllegalTransition",
@@ -119,3 +120,11 @@ class TransfersNotOffered(NotApplicable):
     """T1-T5 are a program setting (Default: New Otani on, One Harmony off): off, no transfer is taken."""
 
     code = "not_applicable"
+
+
+class CertificateNotAccepted(RewardsError):
+    """NR3 (Art. 12): a Reward Certificate pays accommodation or designated dining at a New Otani Group Hotel in
+    Japan on the day of use only: not deposits, not later payments, not cash vouchers, gift certificates or
+    tickets, and never more than its value (no change)."""
+
+    code = "certificate_not_accepted"

@@ -14,6 +14,8 @@ from members.models import (
     NumberSeries,
     Program,
     ProgramSettings,
+    TermsFirstUse,
+    TermsNotice,
     TermsVersion,
 )
 
@@ -126,3 +128,25 @@ class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     program_path = "program"
     list_display = ("program", "next_serial")
     list_select_related = ("program",)
+
+
+@admin.register(TermsNotice)
+class TermsNoticeAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PT3: the announcement of a terms version to each member (one row per member and version)."""
+
+    program_path = "member__program"
+    list_display = ("terms_version", "member", "created_at", "sent_at", "emailed")
+    list_filter = ("emailed",)
+    list_select_related = ("terms_version__program", "member")
+    search_fields = ("=member__number",)
+
+
+@admin.register(TermsFirstUse)
+class TermsFirstUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PT3: the date each member first used the service under a terms version (Art. 15: accepted then)."""
+
+    program_path = "member__program"
+    list_display = ("terms_version", "member", "first_used_on", "how", "recorded_at")
+    list_filter = ("how",)
+    list_select_related = ("terms_version__program", "member")
+    search_fields = ("=member__number",)

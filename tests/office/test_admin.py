@@ -95,6 +95,7 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
         receiver_consented_at=now,
         transferred_on=D.today(),
     )
+    _issue15_rows(hana=hana, taro=taro)
     request = RequestFactory().get("/")
     request.user = admin_user
 
@@ -110,6 +111,28 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"no {model.__name__} to open"
         assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200, model
+
+
+def _issue15_rows(*, hana, taro) -> None:
+    """Rows of the models issue 15 added (NR3 certificate uses, PT3 notices and first uses, PT2 endings, OR1 gift
+    requests) that the demo does not make."""
+    from members.models import TermsFirstUse, TermsNotice, TermsVersion
+    from rewards.models import Certificate, CertificateUse
+
+    version = TermsVersion.objects.filter(program=hana.program).first()
+    TermsNotice.objects.get_or_create(member=hana, terms_version=version)
+    TermsFirstUse.objects.get_or_create(
+        member=hana, terms_version=version, defaults={"first_used_on": version.effective_from, "how": "login"}
+    )
+    certificate = Certificate.objects.order_by("pk").first()
+    if certificate is not None and not CertificateUse.objects.exists():
+        CertificateUse.objects.create(
+            certificate=certificate,
+            used_on=certificate.issued_on,
+            hotel=certificate.hotel,
+            purpose="accommodation",
+            amount=certificate.value,
+        )
 
 
 # --- Search (M2) ---------------------------------------------------------------------------------------------------
