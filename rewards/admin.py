@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
-from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin, answer_step
 from points.models import Bill, Outlet
 
 from .exceptions import IllegalTransition, RewardsError
 from .models import Award, AwardRedemption, Certificate, CertificateRequest, CertificateUse, Transfer
+from .services.awards import award_request_fulfil, award_request_refuse
 from .services.certificates import certificate_advance, certificate_use
 
 
@@ -82,9 +83,45 @@ class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 @admin.register(AwardRedemption)
 class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """OR1: redemptions, and the Gift Award requests made on the website that the office fulfils or refuses (the
+    points are held from the request and returned on refusal)."""
+
     program_path = "member__program"
-    list_display = ("created_at", "member", "award", "points", "channel", "created_by")
-    list_filter = ("channel", "award__kind")
+    list_display = ("created_at", "member", "award", "points", "channel", "state", "created_by", "decided_by")
+    list_filter = ("state", "channel", "award__kind")
+    actions = ["fulfil_requests", "refuse_requests"]
+
+    @admin.action(description=_("Fulfil the selected gift requests"), permissions=["decide"])
+    def fulfil_requests(self, request, queryset):
+        done, refused = 0, []
+        for redemption in queryset.filter(state=AwardRedemption.State.REQUESTED):
+            try:
+                award_request_fulfil(redemption=redemption, by=request.user)
+                done += 1
+            except RewardsError as error:
+                refused.append(f"{redemption}: {error.detail}")
+        self.message_user(request, _("%(n)d fulfilled.") % {"n": done})
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Refuse the selected gift requests (points returned)"), permissions=["decide"])
+    def refuse_requests(self, request, queryset):
+        return answer_step(
+            self,
+            request,
+            queryset.filter(state=AwardRedemption.State.REQUESTED),
+            action="refuse_requests",
+            title=_("Refuse gift requests (OR1)"),
+            intro=_("The held points go back to each member, keeping their expiry dates."),
+            run=lambda redemption, data: award_request_refuse(
+                redemption=redemption, answer=data["answer"], on=clock.today(), by=request.user
+            ),
+        )
+
+    def has_decide_permission(self, request) -> bool:
+        """OR1: office staff who may change award redemptions decide requests; the rows stay read-only."""
+        return request.user.has_perm("rewards.change_awardredemption")
+
     list_select_related = ("member", "award", "created_by")
     search_fields = ("=member__cards__number", "=member__number", "=award__code")
     date_hierarchy = "created_at"

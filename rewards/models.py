@@ -49,6 +49,14 @@ class AwardRedemption(models.Model):
         WEBSITE = "website", _("My Account")
         API = "api", _("API")
 
+    class State(models.TextChoices):
+        """OR1 (issue 15, item 10): a Gift Award asked for on the website is a request the office fulfils; its
+        points are held (redeemed) from the request and returned if the office refuses it."""
+
+        FULFILLED = "fulfilled", _("Fulfilled")
+        REQUESTED = "requested", _("Requested: points held")
+        REFUSED = "refused", _("Refused: points returned")
+
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="award_redemptions")
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="redemptions")
     points = models.PositiveIntegerField(_("points redeemed"))
@@ -57,6 +65,13 @@ class AwardRedemption(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # --- issue 15, item 10 (OR1): gift requests from the website, fulfilled or refused by the office ---
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FULFILLED)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("answer to the member"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -490,13 +490,22 @@ class AwardsView(MemberMixin, TemplateView):
         if form.is_valid():
             award = form.cleaned_data["award"]
             try:
-                award_redeem(
+                redemption = award_redeem(
                     member=self.member, award=award, channel="website", today=clock.today(), created_by=request.user
                 )
             except LoyaltyError as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                award_redeemed_notify(member=self.member, award=award)
-                messages.success(request, _("Your award was redeemed. We sent you a confirmation email."))
+                award_redeemed_notify(member=self.member, award=award, requested=redemption.state == "requested")
+                if redemption.state == "requested":  # OR1: the office fulfils it; the points are held meanwhile
+                    messages.success(
+                        request,
+                        _(
+                            "Your request was sent to the One Harmony Office. The points are held until the office "
+                            "fulfils it, and returned if it cannot. We sent you a confirmation email."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your award was redeemed. We sent you a confirmation email."))
                 return redirect("awards")
         return self.render_to_response(self.get_context_data(form=form))
