@@ -25,6 +25,7 @@ __all__ = [
     "NotFamily",
     "NothingToTransfer",
     "RewardsError",
+    "ServiceEnded",
     "TooCloseToArrival",
     "TransfersNotOffered",
     "WrongChannel",
@@ -128,3 +129,11 @@ class CertificateNotAccepted(RewardsError):
     tickets, and never more than its value (no change)."""
 
     code = "certificate_not_accepted"
+
+
+class ServiceEnded(RewardsError):
+    """PT2 (Art. 13): the program, the hotel or the service ended; its entitlements are not redeemed after the
+    announced last day (the whole program's points: after the day they were kept until)."""
+
+    code = "service_ended"
+    status = 409

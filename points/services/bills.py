@@ -26,6 +26,7 @@ from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
 
+from .. import endings
 from ..exceptions import BillConflict, InvalidBill, MembershipClosed, NothingToRefund, PointsError
 from ..models import (
     Bill,
@@ -284,6 +285,7 @@ def _prepare(
         error.code = first.code
         raise error
     calc = rb.calculate(rb_bill, context)
+    calc = endings.apply_to_calculation(calc, program=hotel.program, hotel_id=hotel.pk)  # PT2: uses after an ending
     posts_on = rb_bill.paid_on + dt.timedelta(days=settings.posting_delay_days)  # NE7
     expires_on = valid_through(hotel.program.code, rb_bill.paid_on)  # EX1/EX2 from the date of use (EX3)
     outcome.body = _response(payload, calc, posts_on)

@@ -20,9 +20,11 @@ from ..exceptions import (
     WrongChannel,
 )
 from ..models import Award, AwardRedemption
+from .ended import ensure_not_ended
 
 Channel = AwardRedemption.Channel
 Kind = Award.Kind
+
 
 # OR1: Stay and Upgrade awards are redeemed through the hotel or the reservation center, Breakfast awards at the
 # restaurant or front desk, Gift awards through the office. ``api`` is a hotel's PMS/POS (a hotel token), so it
@@ -57,6 +59,7 @@ def award_redeem(
         raise AwardNotAvailable(
             f"award {award.code} is redeemed at {award.hotel.code} only", award=[f"an award of {award.hotel.code}"]
         )
+    ensure_not_ended(program=member.program, service="awards", on=today, hotel_id=award.hotel_id)
     allowed = CHANNELS.get(award.kind, frozenset())
     if channel not in allowed:
         raise WrongChannel(

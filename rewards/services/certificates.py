@@ -30,6 +30,7 @@ from ..exceptions import (
 )
 from ..models import Certificate, CertificateRequest, CertificateUse
 from ..selectors import hotel_is_eligible, outlet_designated_on
+from .ended import ensure_not_ended
 
 NUMBER_PREFIX = "NOC-"
 MAX_COUNT = 99  # two digits of the registration number per request: the most the setting may allow
@@ -99,6 +100,8 @@ def certificates_request(
         raise NotApplicable("Reward Certificates are a New Otani Club service (NR1)", field="member")
     if member.closed_on is not None:
         raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
+    ensure_not_ended(program=member.program, service="certificates", on=today)
+    ensure_not_ended(program=member.program, service="certificates", on=arrival_on, hotel_id=hotel.pk)
     settings = settings_on(program=member.program, on=today)
     # NR1: at most ``certificate_max_per_request`` (a setting, Default 99; never above the 2 digits of MAX_COUNT)
     cap = min(settings.certificate_max_per_request or MAX_COUNT, MAX_COUNT)
@@ -265,6 +268,7 @@ def _use(
                 raise _refuse(REFUSED_PURPOSES[CertificateUse.Purpose.LATER_PAYMENT], bill=["not paid the day of use"])
         purpose = CertificateUse.Purpose.DINING if bill.kind == "dining" else purpose
         hotel, outlet = bill.hotel, bill.outlet if bill.kind == "dining" else outlet
+    ensure_not_ended(program=member.program, service="certificates", on=used_on, hotel_id=hotel.pk)
     if not hotel_is_eligible(hotel=hotel, member=member):
         raise _refuse(
             f"hotel {hotel.code} is not a New Otani Group Hotel in Japan: a certificate pays there only (NR3)",

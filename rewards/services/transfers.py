@@ -22,6 +22,7 @@ from ..exceptions import (
     TransfersNotOffered,
 )
 from ..models import Transfer
+from .ended import ensure_not_ended
 
 CONSENTS = frozenset({"from", "to"})
 
@@ -63,6 +64,7 @@ def points_transfer_family(
             f"{giver.program.name} does not offer family transfers (T1-T5 are off in its program settings)",
             field="from",
         )
+    ensure_not_ended(program=giver.program, service="transfers", on=today)
     for member in (giver, receiver):
         if member.closed_on is not None:
             raise MembershipClosed(f"membership {member.number} is closed (M9): it cannot transfer points")

@@ -124,6 +124,14 @@ def _issue15_rows(*, hana, taro) -> None:
     TermsFirstUse.objects.get_or_create(
         member=hana, terms_version=version, defaults={"first_used_on": version.effective_from, "how": "login"}
     )
+    from points.models import ProgramEnding
+
+    ProgramEnding.objects.get_or_create(
+        program=hana.program,
+        scope="service",
+        service="transfers",
+        defaults={"announced_on": D(2030, 1, 1), "ends_on": D(2030, 12, 31)},
+    )
     certificate = Certificate.objects.order_by("pk").first()
     if certificate is not None and not CertificateUse.objects.exists():
         CertificateUse.objects.create(
