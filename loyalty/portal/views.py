@@ -31,6 +31,7 @@ from loyalty.rulebooks.catalog import RULES, describe
 from members.models import Member, NameChangeRequest
 from members.selectors import settings_on, status_on
 from members.services import account
+from members.services.terms import terms_use_record
 from points.models import Bill, BillExclusion, Claim, LedgerEntry
 from points.selectors import account_summary, points_summary
 from points.services.claims import claim_submit
@@ -134,6 +135,34 @@ class MemberLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = forms.MemberLoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _terms_seen_at_login(self.request)
+        return response
+
+
+def _terms_seen_at_login(request) -> None:
+    """PT3: the first login under a new terms version records the member's first use under it and shows the
+    member the new version (a version that took effect after the member joined)."""
+    member = Member.objects.filter(user_id=request.user.pk).select_related("program").first()
+    if member is None:
+        return
+    first = terms_use_record(member=member, on=clock.today(), how="login")
+    if first is not None and first.terms_version.effective_from > member.enrolled_on:
+        version = first.terms_version
+        messages.info(
+            request,
+            _(
+                "The terms and conditions of %(program)s changed on %(date)s. By using the program's services you "
+                "accept the new version%(url)s."
+            )
+            % {
+                "program": member.program.name,
+                "date": version.effective_from.isoformat(),
+                "url": f" ({version.url})" if version.url else "",
+            },
+        )
 
 
 class MemberPasswordResetView(auth_views.PasswordResetView):

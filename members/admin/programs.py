@@ -3,7 +3,7 @@ categories (M10) and number series (M1)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +18,7 @@ from members.models import (
     TermsNotice,
     TermsVersion,
 )
+from members.services.terms import terms_announce
 
 # --- Programs and their settings -----------------------------------------------------------------------------
 
@@ -104,9 +105,26 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 @admin.register(TermsVersion)
 class TermsVersionAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """PT1, PT3: terms versions; "Announce to members" emails the new version to every open membership (once per
+    member: announcing again reaches only members added since)."""
+
     program_path = "program"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("program", "version", "effective_from", "url")
+    list_display = ("program", "version", "effective_from", "url", "announced_at")
+    readonly_fields = ("announced_at",)
+    actions = ["announce"]
+
+    @admin.action(description=_("Announce to members (PT3)"), permissions=["change"])
+    def announce(self, request, queryset):
+        for version in queryset.select_related("program"):
+            added = terms_announce(version=version, by=request.user)
+            self.message_user(
+                request,
+                _("%(version)s: announced to %(n)d more members; the emails are on their way.")
+                % {"version": version, "n": added},
+                messages.SUCCESS,
+            )
+
     list_filter = (("program", ScopedRelatedFieldListFilter),)
     list_select_related = ("program",)
 

@@ -25,6 +25,7 @@ from loyalty.exceptions import ForbiddenHotel, LoyaltyError
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
+from members.services.terms import terms_uses_record
 
 from .. import endings
 from ..exceptions import BillConflict, InvalidBill, MembershipClosed, NothingToRefund, PointsError
@@ -448,6 +449,15 @@ def _received(hotel_ids, numbers) -> list[tuple]:
         ]
 
 
+def _uses(prepared: Sequence[_Prepared]) -> list[tuple[int, int, dt.date]]:
+    """PT3: (member, program, date of use) of each unit of the new bills (the payment date of a bill without)."""
+    return [
+        (p.member.pk, p.hotel.program_id, day)
+        for p in prepared
+        for day in ({u.date for u in p.calc.units} or {p.rb_bill.paid_on})
+    ]
+
+
 def bills_record(
     *,
     payloads: Sequence[dict],
@@ -494,6 +504,7 @@ def bills_record(
     try:
         with transaction.atomic():
             _write(fresh, source=source)
+            terms_uses_record(uses=_uses(fresh), how="bill")  # PT3: first use under the terms in force
     except IntegrityError:
         if len(payloads) == 1:
             # A concurrent request recorded the same bill first: answer as a resend or a conflict.

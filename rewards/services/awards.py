@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member
+from members.services.terms import terms_use_record
 from points.models import EntryKind, Hotel, LedgerEntry
 from points.services import holds, ledger
 
@@ -81,6 +82,7 @@ def award_redeem(
     # OR1 (FAQ: "For Gift Awards, contact the One Harmony Office"): asked for on the website, a Gift Award is a
     # request the office fulfils; its points are held from now on (the redeem entry) and returned if refused.
     on_request = award.kind == Kind.GIFT and channel == Channel.WEBSITE
+    terms_use_record(member=member, on=today, how="redemption")  # PT3: first use under the terms in force
     redemption = AwardRedemption.objects.create(
         member=member,
         award=award,

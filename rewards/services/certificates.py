@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from members.models import Member
 from members.selectors import settings_on
+from members.services.terms import terms_use_record
 from points.models import Bill, EntryKind, Hotel
 from points.services import ledger
 
@@ -130,6 +131,7 @@ def certificates_request(
             requested=points,
             available=max(available, 0),
         )
+    terms_use_record(member=member, on=today, how="redemption")  # PT3: first use under the terms in force
     request = CertificateRequest.objects.create(
         member=member,
         count=count,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.models import Member
 from members.selectors import settings_on
+from members.services.terms import terms_use_record
 from points.services import ledger
 
 from ..exceptions import (
@@ -93,6 +94,8 @@ def points_transfer_family(
     if points <= 0:
         raise NothingToTransfer(f"{giver.number} has no valid posted points to transfer (T3)")
     now = timezone.now()
+    for side in (giver, receiver):  # PT3: first use under the terms in force
+        terms_use_record(member=side, on=today, how="transfer")
     transfer = Transfer.objects.create(
         giver=giver,
         receiver=receiver,
