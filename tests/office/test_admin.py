@@ -446,6 +446,7 @@ def test_staff_groups_have_their_permissions():
         ("points", "view_bill"),
         ("rewards", "view_certificate"),
         ("rewards", "change_certificate"),
+        ("rewards", "view_certificateuse"),  # NR3: what the certificates it marked used paid (issue 15)
     }
     # Nobody but a superuser edits the ledger
     assert not any(codename.endswith("ledgerentry") and not codename.startswith("view") for _, codename in supervisor)
