@@ -61,6 +61,7 @@ def _error_text(exc: LoyaltyError) -> str:
         "hotel_not_eligible": _("Certificates are handed over at New Otani Group Hotels in Japan only (NR2)."),
         "award_not_available": _("This award is not available."),
         "wrong_channel": _("This award cannot be redeemed on the website."),
+        "service_ended": _("This service of the program has ended."),
     }
     return str(known.get(getattr(exc, "code", ""), getattr(exc, "detail", "") or str(exc)))
 
