@@ -13,6 +13,7 @@ __all__ = [
     "BillConflict",
     "ClaimError",
     "ClaimTooLate",
+    "EndingError",
     "InsufficientPoints",
     "InvalidBill",
     "JobAlreadyRunning",
@@ -123,3 +124,9 @@ class BadRow(PointsError):
     """A row of a legacy file cannot be imported."""
 
     code = "invalid_row"
+
+
+class EndingError(PointsError):
+    """PT2: the ending cannot be announced or its points lapsed as asked."""
+
+    code = "invalid_ending"

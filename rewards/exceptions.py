@@ -15,6 +15,7 @@ from points.exceptions import InsufficientPoints
 __all__ = [
     "AwardNotAvailable",
     "CategoryExcluded",
+    "CertificateNotAccepted",
     "ConsentMissing",
     "HotelNotEligible",
     "IllegalTransition",
@@ -25,7 +26,9 @@ __all__ = [
     "NotFamily",
     "NothingToTransfer",
     "RewardsError",
+    "ServiceEnded",
     "TooCloseToArrival",
+    "TransfersNotOffered",
     "WrongChannel",
 ]
 
@@ -109,3 +112,25 @@ class NothingToTransfer(RewardsError):
     """T3: the giving member has no valid posted points to move."""
 
     code = "nothing_to_transfer"
+
+
+class TransfersNotOffered(NotApplicable):
+    """T1-T5 are a program setting (Default: New Otani on, One Harmony off): off, no transfer is taken."""
+
+    code = "not_applicable"
+
+
+class CertificateNotAccepted(RewardsError):
+    """NR3 (Art. 12): a Reward Certificate pays accommodation or designated dining at a New Otani Group Hotel in
+    Japan on the day of use only: not deposits, not later payments, not cash vouchers, gift certificates or
+    tickets, and never more than its value (no change)."""
+
+    code = "certificate_not_accepted"
+
+
+class ServiceEnded(RewardsError):
+    """PT2 (Art. 13): the program, the hotel or the service ended; its entitlements are not redeemed after the
+    announced last day (the whole program's points: after the day they were kept until)."""
+
+    code = "service_ended"
+    status = 409

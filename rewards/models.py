@@ -49,6 +49,14 @@ class AwardRedemption(models.Model):
         WEBSITE = "website", _("My Account")
         API = "api", _("API")
 
+    class State(models.TextChoices):
+        """OR1 (issue 15, item 10): a Gift Award asked for on the website is a request the office fulfils; its
+        points are held (redeemed) from the request and returned if the office refuses it."""
+
+        FULFILLED = "fulfilled", _("Fulfilled")
+        REQUESTED = "requested", _("Requested: points held")
+        REFUSED = "refused", _("Refused: points returned")
+
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="award_redemptions")
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="redemptions")
     points = models.PositiveIntegerField(_("points redeemed"))
@@ -57,6 +65,13 @@ class AwardRedemption(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # --- issue 15, item 10 (OR1): gift requests from the website, fulfilled or refused by the office ---
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FULFILLED)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("answer to the member"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -159,3 +174,51 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.points} from {self.giver_id} to {self.receiver_id}"
+
+
+# --- issue 15, item 6 (NR3): what a certificate paid, recorded when the front desk marks it used -----------------
+
+
+class CertificateUse(models.Model):
+    """NR3 (Art. 12): a Reward Certificate pays accommodation at a New Otani Group Hotel in Japan or dining at a
+    designated restaurant/bar, on the day of use only. What it paid is recorded here when it is marked used; the
+    rest (deposits, later payments, cash vouchers, gift certificates, tickets) is refused with the reason."""
+
+    class Purpose(models.TextChoices):
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        DINING = "dining", _("Dining at a designated restaurant or bar")
+        DEPOSIT = "deposit", _("Deposit")
+        LATER_PAYMENT = "later_payment", _("Payment at a later date")
+        CASH_VOUCHER = "cash_voucher", _("Cash voucher")
+        GIFT_CERTIFICATE = "gift_certificate", _("Gift certificate")
+        TICKET = "ticket", _("Ticket")
+
+    ACCEPTED = (Purpose.ACCOMMODATION, Purpose.DINING)
+
+    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="use")
+    used_on = models.DateField(_("day of use"))
+    hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, related_name="+")
+    outlet = models.ForeignKey("points.Outlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    purpose = models.CharField(_("paid for"), max_length=20, choices=Purpose.choices)
+    amount = models.PositiveIntegerField(_("amount paid (JPY)"), help_text=_("NR3: at most its value; no change."))
+    bill = models.ForeignKey("points.Bill", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certificate use")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=["accommodation", "dining"]), name="certificate_use_accepted_purpose"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="certificate_use_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(purpose="dining") | Q(outlet__isnull=False), name="certificate_use_dining_has_outlet"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: JPY {self.amount:,} {self.purpose} on {self.used_on}"

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from members.models import Member, Program
-from points.models import EntryKind, Hotel, LedgerEntry
+from points.models import EntryKind, Hotel, LedgerEntry, Outlet, OutletDesignation
 
 from .models import Award, Certificate, CertificateRequest
 
@@ -58,3 +58,9 @@ def points_forfeited(*, member: Member) -> int:
     """M9: the points (posted and pending) the member's latest forfeiture took; 0 if none."""
     entry = LedgerEntry.objects.filter(member=member, kind=EntryKind.FORFEIT).order_by("-id").first()
     return -(entry.points + entry.pending) if entry is not None else 0
+
+
+def outlet_designated_on(*, outlet: Outlet, on: dt.date) -> bool:
+    """NE2, NR3: was ``outlet`` a designated restaurant/bar on ``on`` (the latest designation row on or before it)?"""
+    row = OutletDesignation.objects.filter(outlet=outlet, effective_from__lte=on).order_by("-effective_from").first()
+    return bool(row and row.designated)

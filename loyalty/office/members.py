@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
 from loyalty.adminkit import ConfirmForm, ScopedRelatedFieldListFilter, StaffScopeMixin, html_table, trial_run
+from loyalty.emails import MemberEmailFormField
 from loyalty.exceptions import LoyaltyError
 from loyalty.rulebooks.catalog import describe
 from members.admin.cards import CardInline, StatusPeriodInline
@@ -110,7 +111,7 @@ class MemberAddForm(forms.ModelForm):
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label=_("Email address (A2)"))
+    email = MemberEmailFormField(label=_("Email address (A2)"))
 
 
 class CancelForm(ConfirmForm):
@@ -132,7 +133,16 @@ class MergeForm(forms.Form):
             self.initial["confirm"] = True
 
 
-OFFICE_FORMS = {"reissue": ConfirmForm, "email": EmailForm, "cancel": CancelForm, "merge": MergeForm}
+class ReissueForm(ConfirmForm):
+    lost_card = forms.CharField(
+        label=_("Number of the lost card"),
+        max_length=20,
+        required=False,
+        help_text=_("Blank: the membership card. An OCI or MYJ number: a One Harmony card is issued and mailed (M5)."),
+    )
+
+
+OFFICE_FORMS = {"reissue": ReissueForm, "email": EmailForm, "cancel": CancelForm, "merge": MergeForm}
 
 
 def merge_panel(preview: dict) -> str:
@@ -350,12 +360,17 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         today = clock.today()
         data = form.cleaned_data
         if task == "reissue":
-            card = member.cards.filter(kind=Card.Kind.MEMBERSHIP, state=Card.State.CURRENT).first()
+            lost = (data.get("lost_card") or "").strip()
+            cards = member.cards.filter(state=Card.State.CURRENT)
+            card = cards.filter(number=lost).first() if lost else cards.filter(kind=Card.Kind.MEMBERSHIP).first()
             if card is None:
-                raise MembersError("the member has no current membership card")
-            card_reissue(card=card, on=today, created_by=request.user)
+                raise MembersError(
+                    f"the member holds no current card {lost}" if lost else "the member has no current membership card"
+                )
+            new = card_reissue(card=card, on=today, created_by=request.user)
             self.message_user(
-                request, _("Card %(n)s reissued; the new card is to be mailed (M4).") % {"n": card.number}
+                request,
+                _("Card %(n)s marked lost; card %(new)s is to be mailed (M4).") % {"n": card.number, "new": new.number},
             )
             return member
         if task == "email":

@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.emails import MemberEmailFormField
 from members.models import Member, Program
 from members.services.account import member_user_create
 from members.validators import program_password_help, program_password_validators
@@ -53,7 +54,7 @@ class EnrolForm(forms.Form):
     )
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     given_name = forms.CharField(label=_("Given name"), max_length=100)
-    email = forms.EmailField(label=_("Email"), help_text=_("Mobile-phone addresses are accepted."))
+    email = MemberEmailFormField(label=_("Email"), help_text=_("Mobile-phone addresses are accepted."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     password1 = forms.CharField(
         label=_("Password"),
@@ -102,7 +103,7 @@ class MemberPasswordResetForm(PasswordResetForm):
     """A3: the reset goes to the registered email of the membership, found through the member (legacy members
     without a login get one with an unusable password first, A2)."""
 
-    email = forms.EmailField(
+    email = MemberEmailFormField(
         label=_("Registered email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
@@ -155,7 +156,7 @@ class PasswordConfirmMixin(forms.Form):
 
 
 class EmailChangeForm(PasswordConfirmMixin):
-    email = forms.EmailField(label=_("New email"), help_text=_("We send a confirmation link to the new address."))
+    email = MemberEmailFormField(label=_("New email"), help_text=_("We send a confirmation link to the new address."))
     field_order = ["email", "password"]
 
 

@@ -30,6 +30,7 @@ from loyalty.rulebooks.catalog import RULES, describe
 from members.models import Member, NameChangeRequest
 from members.selectors import settings_on, status_on
 from members.services import account
+from members.services.terms import terms_use_record
 from points.models import Bill, Claim, LedgerEntry
 from points.selectors import account_activity, account_summary, points_summary
 from points.services.claims import claim_submit
@@ -59,6 +60,7 @@ def _error_text(exc: LoyaltyError) -> str:
         "hotel_not_eligible": _("Certificates are handed over at New Otani Group Hotels in Japan only (NR2)."),
         "award_not_available": _("This award is not available."),
         "wrong_channel": _("This award cannot be redeemed on the website."),
+        "service_ended": _("This service of the program has ended."),
     }
     return str(known.get(getattr(exc, "code", ""), getattr(exc, "detail", "") or str(exc)))
 
@@ -133,6 +135,34 @@ class MemberLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = forms.MemberLoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _terms_seen_at_login(self.request)
+        return response
+
+
+def _terms_seen_at_login(request) -> None:
+    """PT3: the first login under a new terms version records the member's first use under it and shows the
+    member the new version (a version that took effect after the member joined)."""
+    member = Member.objects.filter(user_id=request.user.pk).select_related("program").first()
+    if member is None:
+        return
+    first = terms_use_record(member=member, on=clock.today(), how="login")
+    if first is not None and first.terms_version.effective_from > member.enrolled_on:
+        version = first.terms_version
+        messages.info(
+            request,
+            _(
+                "The terms and conditions of %(program)s changed on %(date)s. By using the program's services you "
+                "accept the new version%(url)s."
+            )
+            % {
+                "program": member.program.name,
+                "date": version.effective_from.isoformat(),
+                "url": f" ({version.url})" if version.url else "",
+            },
+        )
 
 
 class MemberPasswordResetView(auth_views.PasswordResetView):
@@ -483,13 +513,22 @@ class AwardsView(MemberMixin, TemplateView):
         if form.is_valid():
             award = form.cleaned_data["award"]
             try:
-                award_redeem(
+                redemption = award_redeem(
                     member=self.member, award=award, channel="website", today=clock.today(), created_by=request.user
                 )
             except LoyaltyError as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                award_redeemed_notify(member=self.member, award=award)
-                messages.success(request, _("Your award was redeemed. We sent you a confirmation email."))
+                award_redeemed_notify(member=self.member, award=award, requested=redemption.state == "requested")
+                if redemption.state == "requested":  # OR1: the office fulfils it; the points are held meanwhile
+                    messages.success(
+                        request,
+                        _(
+                            "Your request was sent to the One Harmony Office. The points are held until the office "
+                            "fulfils it, and returned if it cannot. We sent you a confirmation email."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your award was redeemed. We sent you a confirmation email."))
                 return redirect("awards")
         return self.render_to_response(self.get_context_data(form=form))

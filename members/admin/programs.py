@@ -3,7 +3,7 @@ categories (M10) and number series (M1)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,8 +14,11 @@ from members.models import (
     NumberSeries,
     Program,
     ProgramSettings,
+    TermsFirstUse,
+    TermsNotice,
     TermsVersion,
 )
+from members.services.terms import terms_announce
 
 # --- Programs and their settings -----------------------------------------------------------------------------
 
@@ -80,13 +83,16 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                     ("certificate_points", "certificate_value"),
                     "certificate_validity_months",
                     "certificate_lead_days",
+                    "certificate_max_per_request",
                 )
             },
         ),
         (
-            _("Service (A5, R1, maker-checker)"),
+            _("Service (A5, R1, maker-checker, T1-T5, OR1)"),
             {
                 "fields": (
+                    "family_transfers",
+                    "released_points_grace_days",
                     "claim_window_months",
                     "expiry_reminder_days",
                     "adjustment_approval_threshold",
@@ -99,9 +105,26 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 @admin.register(TermsVersion)
 class TermsVersionAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+    """PT1, PT3: terms versions; "Announce to members" emails the new version to every open membership (once per
+    member: announcing again reaches only members added since)."""
+
     program_path = "program"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("program", "version", "effective_from", "url")
+    list_display = ("program", "version", "effective_from", "url", "announced_at")
+    readonly_fields = ("announced_at",)
+    actions = ["announce"]
+
+    @admin.action(description=_("Announce to members (PT3)"), permissions=["change"])
+    def announce(self, request, queryset):
+        for version in queryset.select_related("program"):
+            added = terms_announce(version=version, by=request.user)
+            self.message_user(
+                request,
+                _("%(version)s: announced to %(n)d more members; the emails are on their way.")
+                % {"version": version, "n": added},
+                messages.SUCCESS,
+            )
+
     list_filter = (("program", ScopedRelatedFieldListFilter),)
     list_select_related = ("program",)
 
@@ -123,3 +146,25 @@ class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     program_path = "program"
     list_display = ("program", "next_serial")
     list_select_related = ("program",)
+
+
+@admin.register(TermsNotice)
+class TermsNoticeAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PT3: the announcement of a terms version to each member (one row per member and version)."""
+
+    program_path = "member__program"
+    list_display = ("terms_version", "member", "created_at", "sent_at", "emailed")
+    list_filter = ("emailed",)
+    list_select_related = ("terms_version__program", "member")
+    search_fields = ("=member__number",)
+
+
+@admin.register(TermsFirstUse)
+class TermsFirstUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PT3: the date each member first used the service under a terms version (Art. 15: accepted then)."""
+
+    program_path = "member__program"
+    list_display = ("terms_version", "member", "first_used_on", "how", "recorded_at")
+    list_filter = ("how",)
+    list_select_related = ("terms_version__program", "member")
+    search_fields = ("=member__number",)

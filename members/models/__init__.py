@@ -8,7 +8,8 @@ One module per model family:
 * ``users``: logins, members' and staff's (A1);
 * ``members``: memberships (M1-M10) and name change requests (M7);
 * ``cards``: card numbers held or once held (M1, M2, M4, M5, M8);
-* ``status``: tiers and status periods (ST1).
+* ``status``: tiers and status periods (ST1);
+* ``terms``: terms announced to members and each member's first use under a version (PT3).
 
 Every model is re-exported here: ``from members.models import Member`` is the way to import them.
 """
@@ -17,6 +18,7 @@ from .cards import Card
 from .members import Member, NameChangeRequest
 from .programs import MembershipCategory, NumberSeries, Program, ProgramSettings, TermsVersion
 from .status import StatusPeriod, Tier
+from .terms import TermsFirstUse, TermsNotice
 from .users import User
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "Program",
     "ProgramSettings",
     "StatusPeriod",
+    "TermsFirstUse",
+    "TermsNotice",
     "TermsVersion",
     "Tier",
     "User",

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from loyalty.emails import MemberEmailField
+
 from .programs import MembershipCategory, Program
 from .users import User
 
@@ -38,7 +40,7 @@ class Member(models.Model):
     )
     family_name = models.CharField(_("family name"), max_length=100)
     given_name = models.CharField(_("given name"), max_length=100)
-    email = models.EmailField(_("email"), blank=True, help_text=_("M3: required unless the office enrolls."))
+    email = MemberEmailField(_("email"), blank=True, help_text=_("M3: required unless the office enrolls."))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -4,6 +4,7 @@ membership categories (M10); and each program's number series (M1).
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,23 @@ class ProgramSettings(models.Model):
     adjustment_approval_threshold = models.PositiveIntegerField(
         _("adjustments above this need a supervisor"), default=10000
     )
+    # --- issue 15 (items 10, 11, 13): Defaults the documents do not give; ARCHITECTURE.md says why. ---
+    family_transfers = models.BooleanField(
+        _("family transfers offered"),
+        default=True,
+        help_text=_("T1-T5: Default New Otani on (Art. 7), One Harmony off (its FAQ has none)."),
+    )
+    certificate_max_per_request = models.PositiveSmallIntegerField(
+        _("certificates per request at most"),
+        default=99,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("NR1: Default 99 (two digits of the registration number per request)."),
+    )
+    released_points_grace_days = models.PositiveSmallIntegerField(
+        _("returned points: days of validity if expired meanwhile"),
+        default=30,
+        help_text=_("OR1: a refused gift request returns its points with their expiry dates; Default 30 days."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -116,6 +134,7 @@ class TermsVersion(models.Model):
     effective_from = models.DateField(_("effective from"))
     summary = models.TextField(_("summary"), blank=True)
     url = models.URLField(_("published at"), blank=True)
+    announced_at = models.DateTimeField(_("announced to members at"), null=True, blank=True, help_text=_("PT3"))
     history = HistoricalRecords()
 
     class Meta:

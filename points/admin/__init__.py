@@ -2,4 +2,4 @@
 the office's adjustments and claims, the ledger (read-only), jobs and API tokens. The dashboard is the office
 surface's (``loyalty/office/dashboard.py``)."""
 
-from . import bills, jobs, ledger, office, properties  # noqa: F401  (registers the ModelAdmins)
+from . import bills, endings, jobs, ledger, office, properties  # noqa: F401  (registers the ModelAdmins)

@@ -6,12 +6,14 @@
 * ``ledger``: entries, lots, lot consumptions and the balance row (NE7, EX1-EX5, R1);
 * ``jobs``: job runs (J1-J4) and expiry reminders (EX6);
 * ``office``: adjustments and claims (A5);
-* ``tokens``: API tokens.
+* ``tokens``: API tokens;
+* ``endings``: a program, a hotel's part or a service ended from an announced date (PT2).
 
 Every model is re-exported here: ``from points.models import Bill`` is the way to import them.
 """
 
 from .bills import Bill, BillCharge, BillCheck, BillExclusion, BillPayment, BillRefund, BillRoom, BillUnit
+from .endings import ProgramEnding
 from .jobs import ExpiryReminder, JobRun
 from .ledger import DEBIT_KINDS, EntryKind, LedgerEntry, LotConsumption, MemberBalance, PointLot
 from .office import Adjustment, Claim
@@ -42,6 +44,7 @@ __all__ = [
     "Outlet",
     "OutletDesignation",
     "PointLot",
+    "ProgramEnding",
     "QualificationCredit",
     "StayNight",
 ]

@@ -26,7 +26,9 @@ from loyalty.exceptions import ForbiddenHotel, LoyaltyError
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
 from members.selectors import members_by_cards, settings_on, status_on
+from members.services.terms import terms_uses_record
 
+from .. import endings
 from ..exceptions import (
     BillConflict,
     InvalidBill,
@@ -284,6 +286,7 @@ def _prepare(
         error.code = first.code
         raise error
     calc = rb.calculate(rb_bill, context)
+    calc = endings.apply_to_calculation(calc, program=hotel.program, hotel_id=hotel.pk)  # PT2: uses after an ending
     posts_on = rb_bill.paid_on + dt.timedelta(days=settings.posting_delay_days)  # NE7
     expires_on = valid_through(hotel.program.code, rb_bill.paid_on)  # EX1/EX2 from the date of use (EX3)
     outcome.body = _response(payload, calc, posts_on)
@@ -570,6 +573,15 @@ def _received(hotel_ids, numbers) -> list[tuple]:
         ]
 
 
+def _uses(prepared: Sequence[_Prepared]) -> list[tuple[int, int, dt.date]]:
+    """PT3: (member, program, date of use) of each unit of the new bills (the payment date of a bill without)."""
+    return [
+        (p.member.pk, p.hotel.program_id, day)
+        for p in prepared
+        for day in ({u.date for u in p.calc.units} or {p.rb_bill.paid_on})
+    ]
+
+
 def bills_record(
     *,
     payloads: Sequence[dict],
@@ -616,6 +628,7 @@ def bills_record(
     try:
         with transaction.atomic():
             _write(fresh, source=source)
+            terms_uses_record(uses=_uses(fresh), how="bill")  # PT3: first use under the terms in force
     except IntegrityError:
         if len(payloads) == 1:
             # A concurrent request recorded the same bill first: answer as a resend or a conflict.

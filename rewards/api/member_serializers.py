@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from loyalty.emails import validate_member_email
 from members.models import Card, Tier
 
 
@@ -49,8 +50,13 @@ class EnrolmentSerializer(serializers.Serializer):
     )
     family_name = StrictCharField(max_length=100)
     given_name = StrictCharField(max_length=100)
-    email = serializers.EmailField(
-        required=False, allow_blank=True, max_length=254, help_text="May be left out only with an office token (M3)."
+    email = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=254,
+        validators=[validate_member_email],
+        help_text="May be left out only with an office token (M3). Older mobile-carrier addresses "
+        "(`taro..jiro.@docomo.ne.jp`) are accepted (API.md 1.1).",
     )
     phone = StrictCharField(required=False, allow_blank=True, max_length=30)
     enrolled_on = serializers.DateField(

@@ -41,6 +41,7 @@ MAX_CARD = Card._meta.get_field("number").max_length
 NOT_AUTHENTICATED = error_response("`not_authenticated`: no token, an unknown or a revoked token.")
 NOT_FOUND = error_response("`member_not_found`: no member of the token's program holds or held this card.")
 CLOSED = "`membership_closed` (M9)"
+ENDED = "`service_ended` (PT2: the program, the hotel or the service ended)"
 
 
 def member_in_scope(token: ApiToken, card: str, *, field: str | None = None) -> Member:
@@ -71,7 +72,9 @@ class CertificatesView(APIView):
             ),
             401: NOT_AUTHENTICATED,
             404: NOT_FOUND,
-            409: error_response(f"`insufficient_points` (posted, valid points do not cover k x 5,000), {CLOSED}."),
+            409: error_response(
+                f"`insufficient_points` (posted, valid points do not cover k x 5,000), {CLOSED}, {ENDED}."
+            ),
         },
         examples=[
             OpenApiExample(
@@ -125,7 +128,7 @@ class RedemptionsView(APIView):
             ),
             401: NOT_AUTHENTICATED,
             404: NOT_FOUND,
-            409: error_response(f"`insufficient_points`, {CLOSED}."),
+            409: error_response(f"`insufficient_points`, {CLOSED}, {ENDED}."),
         },
         examples=[OpenApiExample("Breakfast", request_only=True, value={"award": "BREAKFAST-HOK"})],
         description="A hotel token redeems through the hotel (channel `api`): Stay, Upgrade and Breakfast awards, "
@@ -168,11 +171,12 @@ class TransfersView(APIView):
             201: TransferResultSerializer,
             400: error_response(
                 "`not_family` (T1, T5), `consent_missing` (T2), `category_excluded` (T4, M10), "
-                "`nothing_to_transfer` (T3), `invalid` (a field's shape, an unknown card)."
+                "`nothing_to_transfer` (T3), `not_applicable` (the program does not offer family transfers: a "
+                "program setting, Default New Otani on, One Harmony off), `invalid` (a field's shape, an unknown card)."
             ),
             401: NOT_AUTHENTICATED,
             403: error_response("`forbidden`: a hotel token."),
-            409: error_response(CLOSED + "."),
+            409: error_response(f"{CLOSED}, {ENDED}."),
         },
         examples=[
             OpenApiExample(

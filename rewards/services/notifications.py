@@ -27,8 +27,20 @@ def certificates_requested_notify(*, member: Member, count: int, hotel: Hotel, a
     )
 
 
-def award_redeemed_notify(*, member: Member, award: Award) -> None:
-    """OR1: the award was redeemed."""
+def award_redeemed_notify(*, member: Member, award: Award, requested: bool = False) -> None:
+    """OR1: the award was redeemed, or (``requested``, a Gift Award asked for on the website) its request was sent
+    to the office with the points held."""
+    if requested:
+        member_notify(
+            member=member,
+            subject=_("Your One Harmony Gift Award request"),
+            message=_(
+                "Dear %(name)s,\n\nWe received your request for %(award)s. %(points)s points are held until the "
+                "One Harmony Office fulfils it; if it cannot, they are returned to you.\n"
+            )
+            % {"name": member.full_name, "award": award.name, "points": f"{award.points:,}"},
+        )
+        return
     member_notify(
         member=member,
         subject=_("Your One Harmony award"),

@@ -95,6 +95,7 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
         receiver_consented_at=now,
         transferred_on=D.today(),
     )
+    _issue15_rows(hana=hana, taro=taro)
     request = RequestFactory().get("/")
     request.user = admin_user
 
@@ -110,6 +111,36 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"no {model.__name__} to open"
         assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200, model
+
+
+def _issue15_rows(*, hana, taro) -> None:
+    """Rows of the models issue 15 added (NR3 certificate uses, PT3 notices and first uses, PT2 endings, OR1 gift
+    requests) that the demo does not make."""
+    from members.models import TermsFirstUse, TermsNotice, TermsVersion
+    from rewards.models import Certificate, CertificateUse
+
+    version = TermsVersion.objects.filter(program=hana.program).first()
+    TermsNotice.objects.get_or_create(member=hana, terms_version=version)
+    TermsFirstUse.objects.get_or_create(
+        member=hana, terms_version=version, defaults={"first_used_on": version.effective_from, "how": "login"}
+    )
+    from points.models import ProgramEnding
+
+    ProgramEnding.objects.get_or_create(
+        program=hana.program,
+        scope="service",
+        service="transfers",
+        defaults={"announced_on": D(2030, 1, 1), "ends_on": D(2030, 12, 31)},
+    )
+    certificate = Certificate.objects.order_by("pk").first()
+    if certificate is not None and not CertificateUse.objects.exists():
+        CertificateUse.objects.create(
+            certificate=certificate,
+            used_on=certificate.issued_on,
+            hotel=certificate.hotel,
+            purpose="accommodation",
+            amount=certificate.value,
+        )
 
 
 # --- Search (M2) ---------------------------------------------------------------------------------------------------
@@ -415,6 +446,7 @@ def test_staff_groups_have_their_permissions():
         ("points", "view_bill"),
         ("rewards", "view_certificate"),
         ("rewards", "change_certificate"),
+        ("rewards", "view_certificateuse"),  # NR3: what the certificates it marked used paid (issue 15)
     }
     # Nobody but a superuser edits the ledger
     assert not any(codename.endswith("ledgerentry") and not codename.startswith("view") for _, codename in supervisor)
