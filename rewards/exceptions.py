@@ -117,8 +117,6 @@ class NothingToTransfer(RewardsError):
 class TransfersNotOffered(NotApplicable):
     """T1-T5 are a program setting (Default: New Otani on, One Harmony off): off, no transfer is taken."""
 
-    code = "not_applicable"
-
 
 class CertificateNotAccepted(RewardsError):
     """NR3 (Art. 12): a Reward Certificate pays accommodation or designated dining at a New Otani Group Hotel in

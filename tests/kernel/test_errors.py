@@ -16,8 +16,9 @@ def _tree() -> list[type[LoyaltyError]]:
     seen, stack = [], [LoyaltyError]
     while stack:
         cls = stack.pop()
-        seen.append(cls)
-        stack.extend(cls.__subclasses__())
+        if cls not in seen:  # a class with two parents in the tree is reached twice
+            seen.append(cls)
+            stack.extend(cls.__subclasses__())
     return seen
 
 
