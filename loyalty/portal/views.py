@@ -327,7 +327,7 @@ class PasswordChangeView(EmailChangeView):
         if not form.is_valid():
             return self._render(form, "password_form")
         password_change(member=self.member, password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)
+        update_session_auth_hash(request, self.member.user)  # the instance the service changed
         messages.success(request, _("Your password was changed. We sent a notice to your registered email."))
         return redirect("profile")
 
