@@ -112,7 +112,9 @@ def _earn_line(entry: LedgerEntry, rows: list[dict], today: dt.date) -> Line:
     bill = entry.bill
     bonus = sum(r["pending"] for r in rows if r["kind"] == "bonus")
     earned = entry.pending + bonus
-    details = [bill_when(bill), _("Bill %(number)s") % {"number": bill.number}]
+    details = [_("Bill %(number)s") % {"number": bill.number}]
+    if bill.kind == Bill.Kind.STAY:  # a meal's date is the line's own
+        details.insert(0, bill_when(bill))
     if bonus:
         details.append(_("Includes a status bonus of %(bonus)s points") % {"bonus": number(bonus)})
     posts = [r for r in rows if r["kind"] == "post"]
