@@ -436,7 +436,7 @@ class CertificatesView(MemberMixin, TemplateView):
             points=points,
             affordable=affordable,
             affordable_points=affordable * per,
-            points_short=max(per - max(points.balance, 0), 0),
+            points_short=max(per - points.balance, 0),  # a negative balance is paid first (EX5)
             requests=CertificateRequest.objects.filter(member=self.member)
             .select_related("hotel")
             .prefetch_related("certificates"),

@@ -106,3 +106,20 @@ def test_or1_no_award_form_when_the_points_pay_for_none(member_client, member):
     response = member_client.get(reverse("awards"))
     assert response.context["form"] is None
     assert 'name="award"' not in response.text
+
+
+def test_nr1_ex5_with_a_negative_balance_the_points_needed_include_the_debt(client, noc_member):
+    from points.models import BillRefund
+    from points.services import ledger
+
+    # Given a stay of 5,000 points, all redeemed, then refunded: the balance is -5,000
+    hotel = _noc_with(client, noc_member, 0)
+    today = timezone.localdate()
+    bill = stay(noc_member, hotel=hotel, paid_on=today - dt.timedelta(days=60), points=5000)
+    ledger.points_debit(member=noc_member, kind="redeem", points=5000, on=today)
+    refund = BillRefund.objects.create(bill=bill, amount=100000, points_retracted=5000)
+    ledger.points_retract(member=noc_member, bill=bill, refund=refund, points=5000, bonus_points=0, on=today)
+    # Then one certificate needs the debt paid first: 10,000 more points, and no form
+    response = client.get(reverse("certificates"))
+    assert response.context["form"] is None
+    assert "10,000 more points are needed" in response.text
