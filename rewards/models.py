@@ -23,6 +23,7 @@ class Award(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     points = models.PositiveIntegerField(_("point cost"))
     hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, null=True, blank=True, related_name="awards")
     active = models.BooleanField(_("active"), default=True)

@@ -6,10 +6,16 @@ is always the logged-in one, passed in by the view.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxValueValidator
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from loyalty.emails import MemberEmailFormField
 from members.models import Member, Program
@@ -20,9 +26,22 @@ from rewards.models import Award
 from rewards.selectors import certificate_hotels
 from rewards.services.certificates import MAX_COUNT
 
+from .templatetags.member_words import day, local_name
+
 
 def _check_password(password: str, *, program, user=None) -> None:
     password_validation.validate_password(password, user, password_validators=program_password_validators(program))
+
+
+class LocalNameChoiceField(forms.ModelChoiceField):
+    """A hotel or award by its name in the member's language (never its code)."""
+
+    def label_from_instance(self, obj):
+        name = local_name(obj)
+        points = getattr(obj, "points", None)
+        if isinstance(obj, Award) and points:
+            return _("%(name)s (%(points)s points)") % {"name": name, "points": f"{points:,}"}
+        return name
 
 
 class MemberLoginForm(AuthenticationForm):
@@ -60,11 +79,21 @@ class EnrolForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("One Harmony: 6 to 12 characters with capital letters, small letters and numbers, no spaces."),
     )
     password2 = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+    def __init__(self, *args, chosen: Program | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].label_from_instance = local_name
+        if chosen is not None:  # ?program=: this program's rule only (A2)
+            self.fields["program"].initial = chosen.pk
+            self.fields["password1"].help_text = program_password_help(chosen)
+        else:  # no program chosen yet (no JavaScript): every program's rule, each under its name
+            self.fields["password1"].help_text = format_html_join(
+                mark_safe("<br>"), "<strong>{}</strong>: {}", password_help_by_program(named=True)
+            )
 
     def clean(self):
         data = super().clean()
@@ -97,6 +126,35 @@ class ProgramSetPasswordForm(SetPasswordForm):
                 _check_password(password, program=self._program(), user=user)
             except forms.ValidationError as error:
                 self.add_error(password_field_name, error)
+
+
+class MemberPasswordChangeForm(ProgramSetPasswordForm):
+    """A2: a new password in Profile: the current password first, then the new one twice, by the program's rule."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password again")
+
+    def clean_old_password(self):
+        password = self.cleaned_data.get("old_password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The current password is not correct."), code="password_incorrect")
+        return password
+
+
+def password_help_by_program(*, named: bool = False) -> list[tuple]:
+    """A2: each open program (or its name) with the words of its password rule (sign-up shows the chosen one, or
+    all of them labelled)."""
+    programs = Program.objects.filter(ended_on__isnull=True).order_by("code")
+    return [(local_name(p) if named else p, program_password_help(p)) for p in programs]
 
 
 class MemberPasswordResetForm(PasswordResetForm):
@@ -177,7 +235,7 @@ class ClaimForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("What is missing"), choices=Claim.Kind.choices)
     used_on = forms.DateField(label=_("Date of use"), widget=forms.DateInput(attrs={"type": "date"}))
-    hotel = forms.ModelChoiceField(label=_("Hotel"), queryset=Hotel.objects.none(), required=False)
+    hotel = LocalNameChoiceField(label=_("Hotel"), queryset=Hotel.objects.none(), required=False)
     bill_number = forms.CharField(label=_("Bill or folio number"), max_length=40, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
@@ -187,27 +245,67 @@ class ClaimForm(forms.Form):
 
 
 class CertificateRequestForm(PasswordConfirmMixin):
-    """NR1, NR2: k certificates of 5,000 points, handed over at a Group Hotel in Japan, asked 10+ days ahead."""
+    """NR1, NR2: k certificates of 5,000 points, handed over at a Group Hotel in Japan, asked 10+ days ahead.
+    ``affordable`` (how many the balance pays) caps the count; ``today`` and ``lead_days`` tell a past arrival date
+    from one too close, each with its own message (the service still checks both)."""
 
     count = forms.IntegerField(label=_("Number of certificates"), min_value=1, max_value=MAX_COUNT)
-    hotel = forms.ModelChoiceField(label=_("Hotel of your next stay"), queryset=Hotel.objects.none())
+    hotel = LocalNameChoiceField(label=_("Hotel of your next stay"), queryset=Hotel.objects.none())
     arrival_on = forms.DateField(label=_("Arrival date"), widget=forms.DateInput(attrs={"type": "date"}))
-    accept = forms.BooleanField(label=_("I understand that an accepted request cannot be changed or cancelled (NR1)."))
+    accept = forms.BooleanField(label=_("I understand that an accepted request cannot be changed or cancelled."))
     field_order = ["count", "hotel", "arrival_on", "accept", "password"]
 
-    def __init__(self, *args, member: Member, **kwargs):
+    def __init__(self, *args, member: Member, affordable: int | None = None, today=None, lead_days=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hotel"].queryset = certificate_hotels(member=member)
+        self.today, self.lead_days = today, lead_days
+        if affordable is not None and affordable >= 1:
+            count = self.fields["count"]
+            count.max_value = min(MAX_COUNT, affordable)
+            count.validators = [v for v in count.validators if not isinstance(v, MaxValueValidator)]
+            count.validators.append(MaxValueValidator(count.max_value))
+            count.widget.attrs["max"] = count.max_value
+            count.help_text = ngettext_lazy(
+                "Your posted points pay for %(count)d certificate.",
+                "Your posted points pay for up to %(count)d certificates.",
+                "count",
+            ) % {"count": count.max_value}
+        if today is not None and lead_days is not None:
+            earliest = today + dt.timedelta(days=lead_days)
+            self.fields["arrival_on"].widget.attrs["min"] = earliest.isoformat()
+            self.fields["arrival_on"].help_text = _("On or after %(day)s (at least %(days)s days from today).") % {
+                "day": day(earliest),
+                "days": lead_days,
+            }
+
+    def clean_arrival_on(self):
+        arrival_on = self.cleaned_data["arrival_on"]
+        if self.today is None or self.lead_days is None:
+            return arrival_on
+        if arrival_on < self.today:
+            raise forms.ValidationError(_("This date has passed: please enter the arrival date of a coming stay."))
+        earliest = self.today + dt.timedelta(days=self.lead_days)
+        if arrival_on < earliest:
+            raise forms.ValidationError(
+                _(
+                    "This arrival is too close: certificates are prepared at the hotel, so please ask at least "
+                    "%(days)s days ahead (arrival on %(day)s or later)."
+                )
+                % {"days": self.lead_days, "day": day(earliest)},
+                code="too_close",
+            )
+        return arrival_on
 
 
 class AwardRequestForm(PasswordConfirmMixin):
     """OR1: Gift Awards are redeemed through the office or the website."""
 
-    award = forms.ModelChoiceField(label=_("Gift award"), queryset=None, empty_label=None)
+    award = LocalNameChoiceField(label=_("Gift award"), queryset=None, empty_label=None)
     field_order = ["award", "password"]
 
-    def __init__(self, *args, member: Member, **kwargs):
+    def __init__(self, *args, member: Member, balance: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["award"].queryset = Award.objects.filter(
-            program=member.program, kind=Award.Kind.GIFT, active=True
-        ).order_by("points", "name")
+        awards = Award.objects.filter(program=member.program, kind=Award.Kind.GIFT, active=True)
+        if balance is not None:  # only the awards the posted points pay for
+            awards = awards.filter(points__lte=max(balance, 0))
+        self.fields["award"].queryset = awards.order_by("points", "name")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("profile/email/", views.EmailChangeView.as_view(), name="email-change"),
     path("profile/email/<str:token>/", views.EmailConfirmView.as_view(), name="email-confirm"),
     path("profile/name/", views.NameChangeView.as_view(), name="name-change"),
+    path("profile/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("claims/", views.ClaimsView.as_view(), name="claims"),
     path("rewards/certificates/", views.CertificatesView.as_view(), name="certificates"),
     path("rewards/awards/", views.AwardsView.as_view(), name="awards"),

@@ -7,13 +7,11 @@ service and render: the rules live in the services.
 
 from __future__ import annotations
 
-import io
-
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -26,21 +24,22 @@ from django.views.generic import FormView, TemplateView
 
 from loyalty import clock
 from loyalty.exceptions import LoyaltyError
-from loyalty.rulebooks.catalog import RULES, describe
-from members.models import Member, NameChangeRequest
+from members.models import Member, NameChangeRequest, Program
 from members.selectors import settings_on, status_on
 from members.services import account
+from members.services.passwords import password_change
 from members.services.terms import terms_use_record
-from points.models import Bill, Claim, LedgerEntry
-from points.selectors import account_activity, account_summary, points_summary
+from points.models import Claim
+from points.selectors import account_summary, points_summary
 from points.services.claims import claim_submit
 from points.services.enrolment import member_signup
-from rewards.models import AwardRedemption, CertificateRequest
+from rewards.models import Award, AwardRedemption, CertificateRequest
 from rewards.services.awards import award_redeem
-from rewards.services.certificates import certificates_request
+from rewards.services.certificates import MAX_COUNT, certificates_request
 from rewards.services.notifications import award_redeemed_notify, certificates_requested_notify
 
-from . import forms
+from . import forms, reasons, story
+from .card_pdf import card_pdf
 
 ACTIVITY_PER_PAGE = 20
 STAYS_PER_PAGE = 10
@@ -51,18 +50,8 @@ def _base_url(request) -> str:
 
 
 def _error_text(exc: LoyaltyError) -> str:
-    """A refusal of a service in the member's words (the rule ID stays in the text for the office)."""
-    known = {
-        "claim_too_late": _("Claims must reach the office within 6 months of the date of use (A5)."),
-        "insufficient_points": _("Your posted points are not enough for this request."),
-        "membership_closed": _("Your membership is closed."),
-        "too_close_to_arrival": _("The arrival date is too close: certificates must be requested in advance (NR2)."),
-        "hotel_not_eligible": _("Certificates are handed over at New Otani Group Hotels in Japan only (NR2)."),
-        "award_not_available": _("This award is not available."),
-        "wrong_channel": _("This award cannot be redeemed on the website."),
-        "service_ended": _("This service of the program has ended."),
-    }
-    return str(known.get(getattr(exc, "code", ""), getattr(exc, "detail", "") or str(exc)))
+    """A refusal of a service in the member's words, from the one catalog (``reasons``): never a rule ID."""
+    return reasons.error_text(exc)
 
 
 class MemberMixin:
@@ -104,6 +93,27 @@ class SignupView(FormView):
 
     template_name = "portal/signup.html"
     form_class = forms.EnrolForm
+
+    def _chosen(self):
+        """A2: the program whose password rule the page describes: ``?program=CODE`` or the one posted."""
+        code = self.request.GET.get("program", "")
+        posted = self.request.POST.get("program", "")
+        programs = Program.objects.filter(ended_on__isnull=True)
+        if posted.isdigit():
+            return programs.filter(pk=int(posted)).first()
+        return programs.filter(code=code).first() if code else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "chosen": self._chosen()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = context["form"].fields["program"].initial
+        context.update(
+            chosen=chosen,
+            programs=Program.objects.filter(ended_on__isnull=True).order_by("code"),
+        )
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -182,6 +192,16 @@ class MemberPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A1: a member locked out after failed logins who sets a new password by email may log in at once.
+        member = Member.objects.filter(user=form.user).only("program_id", "number").first()
+        if member is not None:
+            from axes.utils import reset as axes_reset
+
+            axes_reset(username=f"member:{member.program_id}:{member.number}")
+        return response
+
 
 class FirstLoginView(FormView):
     """A2: legacy OCI/MYJ members have no password: a link to set one goes to the registered email. The answer is
@@ -207,16 +227,6 @@ class FirstLoginView(FormView):
 # --------------------------------------------------------------------------------------------- Account Summary
 
 
-def _activity_line(entry: LedgerEntry) -> dict:
-    """An activity row with its reason in words: a bill's exclusions as "<detail> (<rule>)" (NX3 ...)."""
-    reason = entry.reason or ""
-    words = describe(reason) if reason.strip().upper() in RULES else ""
-    exclusions = []
-    if entry.bill_id is not None and entry.kind in ("earn", "bonus"):
-        exclusions = [f"{x.detail} ({x.rule})" for x in entry.bill.exclusions.all()]
-    return {"entry": entry, "reason": words, "exclusions": exclusions}
-
-
 class SummaryView(MemberMixin, TemplateView):
     """A4: posted balance, pending points with their posting dates, coming expiries (EX6), status and validity,
     progress toward the next tier, stay history (SH2) and activity. A fixed number of queries."""
@@ -226,11 +236,8 @@ class SummaryView(MemberMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member, today = self.member, clock.today()
-        stays = (
-            Bill.objects.filter(member=member, kind=Bill.Kind.STAY).select_related("hotel").order_by("-paid_on", "-id")
-        )
-        activity = Paginator(account_activity(member=member), ACTIVITY_PER_PAGE).get_page(self.request.GET.get("page"))
-        stay_page = Paginator(stays, STAYS_PER_PAGE).get_page(self.request.GET.get("stays"))
+        activity = Paginator(story.activity_entries(member), ACTIVITY_PER_PAGE).get_page(self.request.GET.get("page"))
+        stay_page = Paginator(story.stays(member), STAYS_PER_PAGE).get_page(self.request.GET.get("stays"))
         summary = account_summary(member=member, on=today, with_progress=True)
         context.update(
             today=today,
@@ -238,9 +245,11 @@ class SummaryView(MemberMixin, TemplateView):
             points=summary.points,
             status=summary.status,
             progress=summary.progress,
+            debt=story.debt(member, balance=summary.points.balance, debt_yen=summary.debt_yen),
             stays=stay_page,
+            stay_lines=story.stay_lines(stay_page),
             activity=activity,
-            activity_lines=[_activity_line(e) for e in activity],
+            activity_lines=story.activity_lines(activity, today),
             open_claims=Claim.objects.filter(member=member, state=Claim.State.OPEN).count(),
         )
         return context
@@ -272,52 +281,9 @@ class CardPdfView(MemberMixin, View):
     """M4: the temporary card as a card-size PDF (85.6 mm x 54 mm) with the QR code."""
 
     def get(self, request):
-        from reportlab.graphics import renderPDF
-        from reportlab.graphics.barcode.qr import QrCodeWidget
-        from reportlab.graphics.shapes import Drawing
-        from reportlab.lib.units import mm
-        from reportlab.pdfgen import canvas
-
         member, today = self.member, clock.today()
         status = status_on(member=member, on=today) if member.program.is_one_harmony else None
-        buffer = io.BytesIO()
-        width, height = 85.6 * mm, 54 * mm
-        pdf = canvas.Canvas(buffer, pagesize=(width, height))
-        pdf.setTitle(f"{member.program.name} {member.number}")
-        pdf.setFillColorRGB(0.09, 0.2, 0.36)
-        pdf.rect(0, height - 12 * mm, width, 12 * mm, stroke=0, fill=1)
-        pdf.setFillColorRGB(1, 1, 1)
-        pdf.setFont("Helvetica-Bold", 10)
-        pdf.drawString(5 * mm, height - 8 * mm, member.program.name)
-        pdf.setFillColorRGB(0, 0, 0)
-        pdf.setFont("Helvetica", 7)
-        pdf.drawString(5 * mm, height - 18 * mm, "TEMPORARY CARD")
-        name = member.full_name[:32]
-        if name.isascii():
-            pdf.setFont("Helvetica-Bold", 10)
-            name = name.upper()
-        else:  # a Japanese name: reportlab's built-in CID font (no font file needed)
-            from reportlab.pdfbase import pdfmetrics
-            from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-            pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
-            pdf.setFont("HeiseiKakuGo-W5", 10)
-        pdf.drawString(5 * mm, height - 25 * mm, name)
-        pdf.setFont("Courier-Bold", 12)
-        pdf.drawString(5 * mm, height - 33 * mm, member.number)
-        pdf.setFont("Helvetica", 7)
-        if status is not None:
-            pdf.drawString(5 * mm, height - 40 * mm, f"{status.get_tier_display()} until {status.valid_until:%Y-%m-%d}")
-        pdf.drawString(5 * mm, 4 * mm, f"Printed {today:%Y-%m-%d}")
-        widget = QrCodeWidget(member.number)
-        x0, y0, x1, y1 = widget.getBounds()
-        size = 28 * mm
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        renderPDF.draw(drawing, pdf, width - size - 3 * mm, 4 * mm)
-        pdf.showPage()
-        pdf.save()
-        response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+        response = HttpResponse(card_pdf(member=member, status=status, today=today), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="card-{member.number}.pdf"'
         return response
 
@@ -341,6 +307,7 @@ class ProfileView(MemberMixin, TemplateView):
         )
         context.setdefault("email_form", forms.EmailChangeForm(user=self.request.user))
         context.setdefault("name_form", forms.NameChangeForm())
+        context.setdefault("password_form", forms.MemberPasswordChangeForm(self.request.user))
         context["name_requests"] = NameChangeRequest.objects.filter(member=m).order_by("-created_at")
         return context
 
@@ -378,6 +345,20 @@ class EmailChangeView(MemberMixin, TemplateView):
         view.setup(self.request)
         view.member = self.member
         return render(self.request, self.template_name, view.get_context_data(**{name: form}))
+
+
+class PasswordChangeView(EmailChangeView):
+    """A2: a new password in Profile: the current one asked again, the program's rule, a notice by email; the
+    member stays logged in."""
+
+    def post(self, request):
+        form = forms.MemberPasswordChangeForm(request.user, request.POST)
+        if not form.is_valid():
+            return self._render(form, "password_form")
+        password_change(member=self.member, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, self.member.user)  # the instance the service changed
+        messages.success(request, _("Your password was changed. We sent a notice to your registered email."))
+        return redirect("profile")
 
 
 class EmailConfirmView(MemberMixin, View):
@@ -445,27 +426,61 @@ class ClaimsView(MemberMixin, TemplateView):
 
 
 class CertificatesView(MemberMixin, TemplateView):
-    """NR1, NR2: New Otani Reward Certificates, with the rules shown before the member commits."""
+    """NR1, NR2: New Otani Reward Certificates, with the rules shown before the member commits: how many the posted
+    points pay for, and no form at all when they pay for none."""
 
     template_name = "portal/certificates.html"
 
+    def _terms(self):
+        today = clock.today()
+        rules = settings_on(program=self.member.program, on=today)
+        points = points_summary(member=self.member, on=today)
+        per = rules.certificate_points if rules is not None else 0
+        affordable = min(MAX_COUNT, max(points.balance, 0) // per) if per else 0
+        return today, rules, points, affordable
+
+    def _form(self, data=None):
+        today, rules, _points, affordable = self._terms()
+        return forms.CertificateRequestForm(
+            data,
+            member=self.member,
+            user=self.request.user,
+            affordable=affordable,
+            today=today,
+            lead_days=rules.certificate_lead_days if rules is not None else None,
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = clock.today()
-        context.setdefault("form", forms.CertificateRequestForm(member=self.member, user=self.request.user))
+        _today, rules, points, affordable = self._terms()
+        applicable = self.member.program.is_new_otani
+        if applicable and affordable:
+            context.setdefault("form", self._form())
+        else:
+            context["form"] = None
+        per = rules.certificate_points if rules is not None else 0
         context.update(
-            applicable=self.member.program.is_new_otani,
-            rules=settings_on(program=self.member.program, on=today),
-            points=points_summary(member=self.member, on=today),
-            requests=CertificateRequest.objects.filter(member=self.member).select_related("hotel"),
+            applicable=applicable,
+            rules=rules,
+            points=points,
+            affordable=affordable,
+            affordable_points=affordable * per,
+            points_short=max(per - points.balance, 0),  # a negative balance is paid first (EX5)
+            requests=CertificateRequest.objects.filter(member=self.member)
+            .select_related("hotel")
+            .prefetch_related("certificates"),
         )
         return context
 
     def post(self, request):
-        form = forms.CertificateRequestForm(request.POST, member=self.member, user=request.user)
         if not self.member.program.is_new_otani:
-            form.add_error(None, _("Certificates cannot be requested online. Please contact the office."))
-        elif form.is_valid():
+            messages.error(request, _("Certificates cannot be requested online. Please contact the office."))
+            return redirect("certificates")
+        if not self._terms()[3]:
+            messages.error(request, _("Your posted points do not pay for a certificate yet."))
+            return redirect("certificates")
+        form = self._form(request.POST)
+        if form.is_valid():
             data = form.cleaned_data
             try:
                 certificates_request(
@@ -489,19 +504,33 @@ class CertificatesView(MemberMixin, TemplateView):
 
 
 class AwardsView(MemberMixin, TemplateView):
-    """OR1: One Harmony Gift Awards through the website (the other awards through hotels and the center)."""
+    """OR1: One Harmony Gift Awards through the website (the other awards through hotels and the center): the
+    catalog with what the posted points pay for; the form offers only those, and is not shown when none is."""
 
     template_name = "portal/awards.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         applicable = self.member.program.is_one_harmony
-        context.setdefault(
-            "form", forms.AwardRequestForm(member=self.member, user=self.request.user) if applicable else None
-        )
+        points = points_summary(member=self.member, on=clock.today())
+        catalog = []
+        if applicable:
+            awards = Award.objects.filter(program=self.member.program, kind=Award.Kind.GIFT, active=True)
+            catalog = [
+                {"award": a, "affordable": a.points <= points.balance, "short": max(a.points - points.balance, 0)}
+                for a in awards.order_by("points", "name")
+            ]
+        any_affordable = any(row["affordable"] for row in catalog)
+        if applicable and any_affordable:
+            context.setdefault(
+                "form", forms.AwardRequestForm(member=self.member, user=self.request.user, balance=points.balance)
+            )
+        else:
+            context["form"] = None
         context.update(
             applicable=applicable,
-            points=points_summary(member=self.member, on=clock.today()),
+            points=points,
+            catalog=catalog,
             redemptions=AwardRedemption.objects.filter(member=self.member).select_related("award"),
         )
         return context
@@ -509,7 +538,8 @@ class AwardsView(MemberMixin, TemplateView):
     def post(self, request):
         if not self.member.program.is_one_harmony:
             return redirect("awards")
-        form = forms.AwardRequestForm(request.POST, member=self.member, user=request.user)
+        balance = points_summary(member=self.member, on=clock.today()).balance
+        form = forms.AwardRequestForm(request.POST, member=self.member, user=request.user, balance=balance)
         if form.is_valid():
             award = form.cleaned_data["award"]
             try:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "points",
     "rewards",
     "loyalty.office",
+    "loyalty.portal",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ class Program(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_ja = models.CharField(_("name in Japanese"), max_length=100, blank=True)
     office_name = models.CharField(_("office"), max_length=100)
     number_digits = models.PositiveSmallIntegerField(
         _("membership number digits"), help_text=_("M1: One Harmony 9, New Otani 10 (Default).")

@@ -23,6 +23,7 @@ class Hotel(models.Model):
     program = models.ForeignKey("members.Program", on_delete=models.PROTECT, related_name="hotels")
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, default="JP")
     affiliation = models.CharField(_("affiliation"), max_length=16, choices=Affiliation.choices, default="group")
     brand = models.CharField(_("brand"), max_length=16, choices=Brand.choices)
@@ -50,6 +51,7 @@ class Outlet(models.Model):
     hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="outlets")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     history = HistoricalRecords()
 

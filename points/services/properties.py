@@ -64,7 +64,7 @@ def hotels_import(
             outlet, outcome = row_store(
                 Outlet,
                 {"hotel": hotel, "code": outlet_row["code"]},
-                {"name": outlet_row["name"], "kind": outlet_row["kind"]},
+                {"name": outlet_row["name"], "name_ja": outlet_row["name_ja"], "kind": outlet_row["kind"]},
             )
             flipped = False
             if outlet_row["designated"] is not None or outcome == "created":

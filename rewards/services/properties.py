@@ -6,6 +6,9 @@ Everything is checked first (``properties_check``) and every bad entry is report
 transaction (``properties_import``). A row is saved only when something in it changes, so running the same file
 twice adds no row and no history row.
 
+``name_ja`` (hotels, outlets, awards; optional) is the name My Account shows in Japanese; left out, the name stays
+as it is (and My Account shows ``name``).
+
 Outlet designation is effective-dated (NE2): an outlet's first import designates it (or not) from the program's
 start; a later import that flips it adds a designation effective on ``on``; the same designation adds nothing.
 """
@@ -121,7 +124,11 @@ def properties_check(data: Any) -> Plan | list[str]:
         hotel = _Checker(errors, f"hotels[{i}]", raw)
         if not hotel.ok:
             continue
-        row: dict[str, Any] = {"code": hotel.text("code", max_length=20), "name": hotel.text("name", max_length=200)}
+        row: dict[str, Any] = {
+            "code": hotel.text("code", max_length=20),
+            "name": hotel.text("name", max_length=200),
+            "name_ja": hotel.text("name_ja", max_length=200, required=False),  # version 1.1: optional
+        }
         country = hotel.text("country", max_length=2, required=False)
         if country is not None and not (len(country) == 2 and country.isalpha() and country.isupper()):
             hotel.error("country", f"{json.dumps(country)} is not a 2-letter country code like JP")
@@ -152,6 +159,7 @@ def properties_check(data: Any) -> Plan | list[str]:
             outlet_row = {
                 "code": outlet.text("code", max_length=20),
                 "name": outlet.text("name", max_length=200),
+                "name_ja": outlet.text("name_ja", max_length=200, required=False),
                 "kind": outlet.choice("kind", tuple(Outlet.Kind.values)),
                 "designated": outlet.flag("designated"),
             }
@@ -176,6 +184,7 @@ def properties_check(data: Any) -> Plan | list[str]:
             "code": award.text("code", max_length=40),
             "kind": award.choice("kind", tuple(Award.Kind.values)),
             "name": award.text("name", max_length=200),
+            "name_ja": award.text("name_ja", max_length=200, required=False),
             "points": None,
             "hotel": ...,  # not in the file: left as it is
             "active": award.flag("active"),
@@ -224,6 +233,7 @@ def properties_import(*, plan: Plan, on: dt.date) -> dict[str, Counter[str]]:
             "program": program,
             "kind": row["kind"],
             "name": row["name"],
+            "name_ja": row["name_ja"],
             "points": row["points"],
             "hotel": hotel,
             "active": row["active"],

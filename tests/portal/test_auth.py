@@ -192,7 +192,8 @@ def test_a1_lockout_counts_per_member_across_number_and_email(client, member):
     for typed in (member.email, member.number):
         response = _login(client, typed)
         assert response.status_code == 429
-        assert "Please wait and try again later." in response.text
+        assert "Please wait 15 minutes, then try again." in response.text  # the cool-off, AXES_COOLOFF_TIME 0.25 h
+        assert reverse("password_reset") in response.text  # and a way out: a new password by email
         assert member.number not in response.text and member.email not in response.text
     assert not _logged_in(client)
 

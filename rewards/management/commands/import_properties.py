@@ -5,6 +5,9 @@ Everything is checked first and every bad entry is reported with its JSON path (
 if anything is wrong nothing is stored. Otherwise the file is stored in one transaction. A row is saved only when
 something in it changes, so running the same file twice adds no row and no history row.
 
+Hotels, outlets and awards take an optional ``name_ja`` (README, "names in Japanese"): the name My Account shows in
+Japanese.
+
 Outlet designation is effective-dated (NE2): an outlet's first import designates it (or not) from the program's
 start; a later import that flips it adds a designation effective on ``--on`` (default today); the same designation
 adds nothing.

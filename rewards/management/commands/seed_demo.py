@@ -119,6 +119,37 @@ HOTELS = {
     ],
 }
 
+# The names My Account shows in Japanese (the properties file's ``name_ja``), by hotel code, (hotel, outlet) code and
+# award code.
+HOTEL_NAMES_JA = {
+    "HOK": "オークラ東京",
+    "HNT": "ホテル日航東京",
+    "JCH": "ホテルJALシティ羽田 東京",
+    "NOT": "ホテルニューオータニ東京",
+    "NOO": "ホテルニューオータニ大阪",
+    "NOA": "ニューオータニイン アソシエイト",
+    "NOS": "ニューオータニ シンガポール",
+}
+OUTLET_NAMES_JA = {
+    ("HOK", "YAMAZATO"): "日本料理 山里",
+    ("HOK", "ORCHID-BAR"): "オーキッドバー",
+    ("HNT", "TERRACE"): "ザ・テラス",
+    ("HNT", "BAR-NIKKO"): "バー日航",
+    ("JCH", "JCH-DINING"): "オールデイダイニング",
+    ("JCH", "JCH-BAR"): "ロビーバー",
+    ("NOT", "SATSUKI"): "SATSUKI",
+    ("NOT", "GARDEN-LOUNGE"): "ガーデンラウンジ",
+    ("NOO", "SAKURA"): "さくら",
+    ("NOA", "INN-CAFE"): "インカフェ",
+    ("NOS", "SG-GRILL"): "ガーデングリル",
+}
+AWARD_NAMES_JA = {
+    "STAY-FOR-TWO": "宿泊特典：お好きなホテルに2名様1泊",
+    "UPGRADE-ROOM": "アップグレード特典：客室のアップグレード",
+    "BREAKFAST-HOK": "朝食特典：2名様分のご朝食",
+    "GIFT-TICKET": "ギフト特典：5,000円分のお食事券",
+}
+
 AWARDS = [  # OR1: one of each kind, point costs set by the office
     ("STAY-FOR-TWO", "stay", "Stay Award: one night for two at a hotel of choice", 30000, None),
     ("UPGRADE-ROOM", "upgrade", "Upgrade Award: room upgrade", 10000, None),
@@ -524,6 +555,7 @@ class Command(BaseCommand):
                     defaults={
                         "program": programs[program_code],
                         "name": name,
+                        "name_ja": HOTEL_NAMES_JA.get(code, ""),
                         "brand": brand,
                         "country": country,
                         "affiliation": affiliation,
@@ -534,7 +566,13 @@ class Command(BaseCommand):
                 hotels[code] = hotel
                 for outlet_code, outlet_name, kind, designated in outlets:
                     outlet, _ = Outlet.objects.get_or_create(
-                        hotel=hotel, code=outlet_code, defaults={"name": outlet_name, "kind": kind}
+                        hotel=hotel,
+                        code=outlet_code,
+                        defaults={
+                            "name": outlet_name,
+                            "name_ja": OUTLET_NAMES_JA.get((code, outlet_code), ""),
+                            "kind": kind,
+                        },
                     )
                     OutletDesignation.objects.get_or_create(
                         outlet=outlet, effective_from=DESIGNATED_FROM, defaults={"designated": designated}
@@ -545,7 +583,8 @@ class Command(BaseCommand):
         for code, kind, name, points, hotel in AWARDS:
             Award.objects.get_or_create(
                 code=code,
-                defaults={"program": program, "kind": kind, "name": name, "points": points,
+                defaults={"program": program, "kind": kind, "name": name, "name_ja": AWARD_NAMES_JA.get(code, ""),
+                          "points": points,
                           "hotel": hotels.get(hotel) if hotel else None},
             )  # fmt: skip
 
