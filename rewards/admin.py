@@ -11,12 +11,11 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from unfold.forms import ActionForm
 
 from loyalty import clock
-from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
 from points.models import Bill
 
 from .exceptions import IllegalTransition, RewardsError
@@ -62,7 +61,7 @@ class CertificateActionForm(ActionForm):
 
 
 @admin.register(Award)
-class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class AwardAdmin(StaffScopeMixin, HistoryAdmin):
     """OR1: each award has a point cost set by the office."""
 
     program_path = "program"
@@ -74,7 +73,7 @@ class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AwardRedemption)
-class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     program_path = "member__program"
     list_display = ("created_at", "member", "award", "points", "channel", "created_by")
     list_filter = ("channel", "award__kind")
@@ -84,7 +83,7 @@ class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(CertificateRequest)
-class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """NR1, NR2: once accepted a request cannot be changed or cancelled."""
 
     program_path = "member__program"
@@ -97,7 +96,7 @@ class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAd
 
 
 @admin.register(Certificate)
-class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
     """NR3: a certificate carries its registration number, value, member name and card number and a valid-until
     date, none of which ever changes; it is never reissued nor deleted. The hotel moves it through its life with the
     actions: ready at the hotel -> handed over (in person, NR2) -> used (on a bill); expired once past its validity.
@@ -201,7 +200,7 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """T1-T5: all points of the giver moved at once, both consents recorded."""
 
     program_path = "giver__program"

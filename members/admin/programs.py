@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
 from members.models import (
     MembershipCategory,
     NumberSeries,
@@ -21,7 +20,7 @@ from members.models import (
 
 
 @admin.register(Program)
-class ProgramAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ProgramAdmin(StaffScopeMixin, HistoryAdmin):
     program_path = "pk"
     list_display = ("code", "name", "office_name", "number_digits", "started_on", "ended_on")
     search_fields = ("code", "name")
@@ -31,7 +30,7 @@ class ProgramAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgramSettings)
-class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
     """PT1: every Default of the rulebook is a row the office edits; a new row with a later date changes the rules
     from that date on, and a past bill keeps being judged by the row of its date."""
 
@@ -98,7 +97,7 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TermsVersion)
-class TermsVersionAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class TermsVersionAdmin(StaffScopeMixin, HistoryAdmin):
     program_path = "program"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("program", "version", "effective_from", "url")
@@ -107,7 +106,7 @@ class TermsVersionAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MembershipCategory)
-class MembershipCategoryAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class MembershipCategoryAdmin(StaffScopeMixin, HistoryAdmin):
     """M10, T4: each category says which services it allows."""
 
     program_path = "program"
@@ -117,7 +116,7 @@ class MembershipCategoryAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """M1: the counter of membership numbers; never edited (a number is never reused)."""
 
     program_path = "program"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loyalty.adminkit import (
     MEMBER_SEARCH,
+    ModelAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     ScopedRelatedFieldListFilter,
@@ -82,7 +83,7 @@ class BillEntryInline(ReadOnlyInline):
 
 
 @admin.register(Bill)
-class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """A settled billing as the hotel reported it, what it earned, and why the rest did not (exclusions in words)."""
 
     program_path = "hotel__program"
@@ -153,7 +154,7 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     )
 
 
-class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     program_path = "bill__hotel__program"
     hotel_path = "bill__hotel"
     list_select_related = ("bill__hotel",)
@@ -208,7 +209,7 @@ class BillRefundAdmin(_BillPartAdmin):
 
 
 @admin.register(StayNight)
-class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """SH1: one room night per member and date."""
 
     program_path = "member__program"
@@ -225,7 +226,7 @@ class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(QualificationCredit)
-class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
+class QualificationCreditAdmin(StaffScopeMixin, ModelAdmin):
     """ST3 legacy-import credits and merge credits toward a qualification year."""
 
     program_path = "member__program"
@@ -233,4 +234,4 @@ class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
     list_filter = ("year",)
     list_select_related = ("member",)
     search_fields = MEMBER_SEARCH
-    raw_id_fields = ("member",)
+    autocomplete_fields = ("member",)
