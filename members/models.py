@@ -53,7 +53,9 @@ class ProgramSettings(models.Model):
     A new row with a later ``effective_from`` changes the rules from that date on; past bills keep theirs.
     """
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="settings_versions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="settings_versions", verbose_name=_("program")
+    )
     effective_from = models.DateField(_("effective from"))
     # Earning (NE1, OE2): points per full `per_yen` of eligible amount in a calculation unit.
     stay_points = models.PositiveIntegerField(_("stay points"), help_text=_("NE1 5 / OE2 20"))
@@ -115,7 +117,9 @@ class ProgramSettings(models.Model):
 class TermsVersion(models.Model):
     """A version of a program's terms (PT1: New Otani effective 2007-10-01, modified 2017-04-01 and 2020-04-01)."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="terms_versions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="terms_versions", verbose_name=_("program")
+    )
     version = models.CharField(_("version"), max_length=50)
     effective_from = models.DateField(_("effective from"))
     summary = models.TextField(_("summary"), blank=True)
@@ -134,7 +138,7 @@ class TermsVersion(models.Model):
 class MembershipCategory(models.Model):
     """A New Otani membership category (M10): each says which services it allows."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories", verbose_name=_("program"))
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     allows_family_transfer = models.BooleanField(_("family transfers allowed"), default=True, help_text=_("T4"))
@@ -212,7 +216,7 @@ class Member(models.Model):
         MERGED = "merged", _("Merged into another membership")
         PROGRAM_ENDED = "program_ended", _("Program ended")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="members")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="members", verbose_name=_("program"))
     number = models.CharField(_("membership number"), max_length=20)
     user = models.OneToOneField(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="member", verbose_name=_("login")
@@ -269,7 +273,7 @@ class Member(models.Model):
     duplicate_candidate = models.BooleanField(
         _("possible duplicate"), default=False, help_text=_("M8: found in both OCI and MYJ files.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
@@ -333,8 +337,8 @@ class Card(models.Model):
         MAILED = "mailed", _("Mailed")
         RETURNED = "returned", _("Returned")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("program"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards", verbose_name=_("member"))
     number = models.CharField(_("card number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MEMBERSHIP)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.CURRENT)
@@ -384,14 +388,18 @@ class StatusPeriod(models.Model):
         MERGE = "merge", _("Merge (M8)")
         OFFICE = "office", _("Office decision")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_periods")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="status_periods", verbose_name=_("member")
+    )
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     qualification_year = models.PositiveSmallIntegerField(_("qualification year"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QUALIFICATION)
-    job_run = models.ForeignKey("points.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    job_run = models.ForeignKey(
+        "points.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("job run")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["member", "-valid_from"]
@@ -411,8 +419,10 @@ class StatusPeriod(models.Model):
 class NumberSeries(models.Model):
     """The next serial of a program's membership numbers (M1: never reused). Locked row, one per program."""
 
-    program = models.OneToOneField(Program, on_delete=models.PROTECT, primary_key=True, related_name="+")
-    next_serial = models.PositiveBigIntegerField()
+    program = models.OneToOneField(
+        Program, on_delete=models.PROTECT, primary_key=True, related_name="+", verbose_name=_("program")
+    )
+    next_serial = models.PositiveBigIntegerField(verbose_name=_("next serial"))
 
     class Meta:
         verbose_name = _("number series")
@@ -429,15 +439,19 @@ class NameChangeRequest(models.Model):
         DONE = "done", _("Changed")
         REJECTED = "rejected", _("Rejected")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="name_change_requests")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="name_change_requests", verbose_name=_("member")
+    )
     family_name = models.CharField(_("new family name"), max_length=100)
     given_name = models.CharField(_("new given name"), max_length=100)
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     answer = models.TextField(_("answer to the member"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -34,7 +34,9 @@ class Hotel(models.Model):
         JAL_CITY = "jal-city", _("Hotel JAL City")
         NEW_OTANI = "new-otani", _("New Otani")
 
-    program = models.ForeignKey("members.Program", on_delete=models.PROTECT, related_name="hotels")
+    program = models.ForeignKey(
+        "members.Program", on_delete=models.PROTECT, related_name="hotels", verbose_name=_("program")
+    )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, default="JP")
@@ -61,7 +63,7 @@ class Outlet(models.Model):
         RESTAURANT = "restaurant", _("Restaurant")
         BAR = "bar", _("Bar")
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="outlets")
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="outlets", verbose_name=_("hotel"))
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -79,7 +81,7 @@ class Outlet(models.Model):
 class OutletDesignation(models.Model):
     """From ``effective_from`` on, the outlet is (or is not) a designated restaurant/bar (NE2)."""
 
-    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="designations")
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="designations", verbose_name=_("outlet"))
     effective_from = models.DateField(_("effective from"))
     designated = models.BooleanField(_("designated"))
     history = HistoricalRecords()
@@ -111,12 +113,16 @@ class Bill(models.Model):
         OFFICE = "office", _("Office")
         DEMO = "demo", _("Demo data")
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="bills")
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="bills", verbose_name=_("hotel"))
     number = models.CharField(_("bill number"), max_length=40)
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="bills")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="bills", verbose_name=_("member")
+    )
     card_number = models.CharField(_("card presented"), max_length=20)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="bills")
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="bills", verbose_name=_("outlet")
+    )
     paid_on = models.DateField(_("paid on"), help_text=_("The date of use (EX3)."))
     reservation_channel = models.CharField(_("reservation channel"), max_length=32, blank=True)
     settlement = models.CharField(_("settlement"), max_length=16, default="on_the_spot")
@@ -137,7 +143,7 @@ class Bill(models.Model):
     status_on_use = models.CharField(_("status on the date of use"), max_length=16, default="member")
     refunded_amount = models.PositiveIntegerField(_("refunded (JPY)"), default=0)
     payload = models.JSONField(_("as received"))
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint"))
     response = models.JSONField(_("answer sent"))
     source = models.CharField(_("received through"), max_length=8, choices=Source.choices, default=Source.API)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
@@ -157,7 +163,7 @@ class Bill(models.Model):
 
 
 class BillRoom(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="rooms")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("bill"))
     room = models.CharField(_("room"), max_length=20)
     member_room = models.BooleanField(_("member's own room"))
     for_points = models.BooleanField(_("named for points"))
@@ -173,8 +179,8 @@ class BillRoom(models.Model):
 class BillCheck(models.Model):
     """A restaurant/bar check charged to the room (NE6, OE4)."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="checks")
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="checks", verbose_name=_("bill"))
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
     number = models.CharField(_("check number"), max_length=40)
     date = models.DateField(_("date"))
 
@@ -186,8 +192,10 @@ class BillCheck(models.Model):
 
 
 class BillCharge(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="charges")
-    room_check = models.ForeignKey(BillCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="charges")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="charges", verbose_name=_("bill"))
+    room_check = models.ForeignKey(
+        BillCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="charges", verbose_name=_("room check")
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     room = models.CharField(_("room"), max_length=20, blank=True)
     category = models.CharField(_("category"), max_length=20)
@@ -202,7 +210,7 @@ class BillCharge(models.Model):
 
 
 class BillPayment(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="payments")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="payments", verbose_name=_("bill"))
     method = models.CharField(_("method"), max_length=32)
     amount = models.PositiveIntegerField(_("amount"))
 
@@ -216,8 +224,8 @@ class BillPayment(models.Model):
 class BillUnit(models.Model):
     """A calculation unit (NE6) and what it earned."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="units")
-    position = models.PositiveSmallIntegerField()
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="units", verbose_name=_("bill"))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     label = models.CharField(_("unit"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -237,8 +245,8 @@ class BillUnit(models.Model):
 class BillExclusion(models.Model):
     """An amount kept from earning, with the Rulebook ID that kept it."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="exclusions")
-    position = models.PositiveSmallIntegerField()
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("bill"))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     rule = models.CharField(_("rule"), max_length=8)
     amount = models.PositiveIntegerField(_("amount"))
     detail = models.CharField(_("why"), max_length=300)
@@ -255,12 +263,17 @@ class BillExclusion(models.Model):
 class BillRefund(models.Model):
     """A refund or a payment not made (R1): the points of the refunded part are retracted."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="refunds")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("bill"))
     amount = models.PositiveIntegerField(_("amount refunded"))
     points_retracted = models.PositiveIntegerField(_("points retracted"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -274,10 +287,14 @@ class BillRefund(models.Model):
 class StayNight(models.Model):
     """One room night of a member (SH1): one per date, whatever the number of bills; counts toward ST2."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="nights")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="nights", verbose_name=_("member")
+    )
     night_of = models.DateField(_("night of"))
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, null=True, blank=True, related_name="stay_nights")
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+")
+    bill = models.ForeignKey(
+        Bill, on_delete=models.CASCADE, null=True, blank=True, related_name="stay_nights", verbose_name=_("bill")
+    )
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+", verbose_name=_("hotel"))
 
     class Meta:
         ordering = ["member", "night_of"]
@@ -291,7 +308,9 @@ class StayNight(models.Model):
 class QualificationCredit(models.Model):
     """Points or nights that count toward a qualification year without a bill (ST3 legacy import, merges)."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="qualification_credits")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="qualification_credits", verbose_name=_("member")
+    )
     year = models.PositiveSmallIntegerField(_("qualification year"))
     credited_on = models.DateField(_("dated"))
     points = models.IntegerField(_("qualifying points"), default=0)
@@ -321,7 +340,9 @@ class JobRun(models.Model):
         FAILED = "failed", _("Failed")
 
     job = models.CharField(_("job"), max_length=20, choices=Job.choices)
-    program = models.ForeignKey("members.Program", on_delete=models.PROTECT, related_name="job_runs")
+    program = models.ForeignKey(
+        "members.Program", on_delete=models.PROTECT, related_name="job_runs", verbose_name=_("program")
+    )
     as_of = models.DateField(_("as of"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -336,7 +357,7 @@ class JobRun(models.Model):
         constraints = [models.UniqueConstraint(fields=["job", "program", "as_of"], name="job_run_once_per_date")]
 
     def __str__(self) -> str:
-        return f"{self.job} {self.program_id} {self.as_of} ({self.state})"
+        return f"{self.get_job_display()} {self.as_of:%Y-%m-%d} ({self.get_state_display()})"
 
 
 class Adjustment(models.Model):
@@ -347,20 +368,32 @@ class Adjustment(models.Model):
         POSTED = "posted", _("Posted")
         REJECTED = "rejected", _("Rejected")
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="adjustments")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("member")
+    )
     points = models.IntegerField(_("points"))
     reason = models.CharField(_("reason"), max_length=300)
     used_on = models.DateField(_("date of use"), help_text=_("Fixes the expiry date (EX3)."))
     qualifies = models.BooleanField(_("counts toward status"), default=False, help_text=_("ST2"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.AWAITING_APPROVAL)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -369,7 +402,7 @@ class Adjustment(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(points=0), name="adjustment_not_zero")]
 
     def __str__(self) -> str:
-        return f"{self.points:+d} for {self.member_id}: {self.reason}"
+        return f"{self.points:+,} for {self.member}: {self.reason}"
 
 
 class EntryKind(models.TextChoices):
@@ -393,7 +426,11 @@ class LedgerEntry(models.Model):
     """One append-only movement of points. ``points``: change of the posted balance; ``pending``: of pending."""
 
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        db_index=False,
+        verbose_name=_("member"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     points = models.IntegerField(_("posted points"), default=0)
@@ -405,13 +442,31 @@ class LedgerEntry(models.Model):
     reason = models.CharField(_("rule or reason"), max_length=300, blank=True)
     # What caused it (at most a few are set).
     bill = models.ForeignKey(
-        Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        Bill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("bill"),
     )
     refund = models.ForeignKey(
-        BillRefund, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        BillRefund,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("refund"),
     )
     lot = models.ForeignKey(
-        "PointLot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "PointLot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("lot"),
     )
     # The run that wrote the entry (J1-J3). No database foreign-key check: the yearly expiry writes a million such
     # entries in one transaction and the check (a lookup and a row lock each) cost seconds of it. Integrity holds
@@ -425,9 +480,16 @@ class LedgerEntry(models.Model):
         related_name="entries",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("job run"),
     )
     adjustment = models.ForeignKey(
-        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        Adjustment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("adjustment"),
     )
     certificate_request = models.ForeignKey(
         "rewards.CertificateRequest",
@@ -436,6 +498,7 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="entries",
         db_index=False,
+        verbose_name=_("certificate request"),
     )
     award_redemption = models.ForeignKey(
         "rewards.AwardRedemption",
@@ -444,9 +507,16 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="entries",
         db_index=False,
+        verbose_name=_("award redemption"),
     )
     transfer = models.ForeignKey(
-        "rewards.Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        "rewards.Transfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("transfer"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -533,8 +603,10 @@ class PointLot(models.Model):
         PENDING = "pending", _("Pending")
         POSTED = "posted", _("Posted")
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="lots", db_index=False)
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lots")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="lots", db_index=False, verbose_name=_("member")
+    )
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lots", verbose_name=_("entry"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices)
     points = models.IntegerField(_("points"))
     remaining = models.IntegerField(_("remaining"))
@@ -588,8 +660,10 @@ class PointLot(models.Model):
 class LotConsumption(models.Model):
     """``points`` taken from ``lot`` by ``entry`` (a debit), or used by a new credit to pay off a debt lot."""
 
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="consumptions")
-    lot = models.ForeignKey(PointLot, on_delete=models.PROTECT, related_name="consumptions")
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, related_name="consumptions", verbose_name=_("entry")
+    )
+    lot = models.ForeignKey(PointLot, on_delete=models.PROTECT, related_name="consumptions", verbose_name=_("lot"))
     points = models.PositiveIntegerField(_("points"))
     settles = models.ForeignKey(
         PointLot,
@@ -598,6 +672,7 @@ class LotConsumption(models.Model):
         blank=True,
         related_name="settlements",
         help_text=_("EX5: the debt lot these points paid off."),
+        verbose_name=_("settles"),
     )
 
     class Meta:
@@ -612,10 +687,12 @@ class LotConsumption(models.Model):
 class MemberBalance(models.Model):
     """The member's balances, kept in the same transaction as the entries (O(1) reads)."""
 
-    member = models.OneToOneField("members.Member", on_delete=models.PROTECT, primary_key=True, related_name="balance")
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.PROTECT, primary_key=True, related_name="balance", verbose_name=_("member")
+    )
     posted = models.IntegerField(_("posted balance"), default=0)
     pending = models.IntegerField(_("pending"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("balance")
@@ -630,8 +707,10 @@ class ApiToken(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=8, help_text=_("The first characters, to recognise it."))
-    key_hash = models.CharField(max_length=64, unique=True)
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    hotel = models.ForeignKey(
+        Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens", verbose_name=_("hotel")
+    )
     program = models.ForeignKey(
         "members.Program",
         on_delete=models.PROTECT,
@@ -639,8 +718,9 @@ class ApiToken(models.Model):
         blank=True,
         related_name="api_tokens",
         help_text=_("Office token of this program."),
+        verbose_name=_("program"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["last_used_at"])
@@ -661,10 +741,12 @@ class ApiToken(models.Model):
 class ExpiryReminder(models.Model):
     """One reminder per member and expiry date (EX6): points lapsing within the reminder window (Default 60 days)."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="expiry_reminders")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="expiry_reminders", verbose_name=_("member")
+    )
     expires_on = models.DateField(_("points valid through"))
     points = models.PositiveIntegerField(_("points lapsing"))
-    job_run = models.ForeignKey(JobRun, on_delete=models.PROTECT, related_name="+")
+    job_run = models.ForeignKey(JobRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("job run"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     emailed = models.BooleanField(_("emailed"), default=False, help_text=_("False: the member has no email."))
 
@@ -690,19 +772,30 @@ class Claim(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="claims")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="claims", verbose_name=_("member")
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.POINTS)
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="claims")
+    hotel = models.ForeignKey(
+        Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="claims", verbose_name=_("hotel")
+    )
     used_on = models.DateField(_("date of use"))
     bill_number = models.CharField(_("bill or folio number"), max_length=40, blank=True)
     description = models.TextField(_("what is missing"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     answer = models.TextField(_("answer to the member"), blank=True)
-    adjustment = models.OneToOneField(Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="claim")
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    adjustment = models.OneToOneField(
+        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="claim", verbose_name=_("adjustment")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     history = HistoricalRecords()
 

@@ -75,6 +75,10 @@ def office_styles(request) -> str:
     return static("office/office.css")
 
 
+def office_scripts(request) -> str:
+    return static("office/office.js")
+
+
 def show_all_applications(request) -> bool:
     return bool(getattr(request.user, "is_superuser", False))
 

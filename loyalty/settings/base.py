@@ -195,6 +195,7 @@ UNFOLD = {
     "SHOW_BACK_BUTTON": False,
     "DASHBOARD_CALLBACK": "loyalty.office.home.home_context",
     "STYLES": ["loyalty.office.navigation.office_styles"],
+    "SCRIPTS": ["loyalty.office.navigation.office_scripts"],
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": "loyalty.office.navigation.show_all_applications",

@@ -129,14 +129,18 @@ class AdjustmentAdmin(StaffScopeMixin, HistoryAdmin):
         description=_("Approve the selected adjustments (supervisor, not the requester)"), permissions=["change"]
     )
     def approve_adjustments(self, request, queryset):
-        done = 0
+        done = refused = 0
         for adjustment in queryset.filter(state=Adjustment.State.AWAITING_APPROVAL):
             try:
                 adjustment_approve(adjustment=adjustment, approved_by=request.user)
                 done += 1
             except LoyaltyError as exc:
+                refused += 1
                 self.message_user(request, f"{adjustment}: {exc.detail}", messages.ERROR)
-        self.message_user(request, _("%(n)d adjustment(s) approved and posted.") % {"n": done})
+        if done:
+            self.message_user(request, _("%(n)d adjustment(s) approved and posted.") % {"n": done}, messages.SUCCESS)
+        elif not refused:
+            self.message_user(request, _("None of the selected adjustments awaits approval."), messages.WARNING)
 
     @admin.action(description=_("Reject the selected adjustments"), permissions=["change"])
     def reject_adjustments(self, request, queryset):

@@ -186,3 +186,32 @@ def test_m2_the_member_fields_of_the_office_use_the_autocomplete(client, oh):
     hana = make_member("one-harmony", oci="654321")
     listing = client.get(reverse("admin:members_member_changelist"), {"q": "654321"})
     assert [m.pk for m in listing.context["cl"].result_list] == [hana.pk]
+
+
+def test_the_sign_in_page_sends_staff_to_the_work_queue(client, noc):
+    staff("noc-clerk", "Office clerk", programs=[noc])
+    page = client.get(reverse("admin:login"))
+    assert f'name="next" value="{reverse("admin:index")}"' in page.text
+    signed_in = client.post(
+        reverse("admin:login"), {"username": "noc-clerk", "password": "x", "next": reverse("admin:index")}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("admin:index")
+
+
+def test_a_supervisor_approving_their_own_request_gets_only_the_refusal(client, noc):
+    # Given a supervisor's own adjustment waiting for approval
+    boss = staff("noc-boss", "Office supervisor", programs=[noc])
+    adjustment = waiting_adjustment(make_member("new-otani"), boss)
+    client.force_login(boss)
+    # When they try to approve it themselves
+    page = client.post(
+        reverse("admin:points_adjustment_changelist"),
+        {"action": "approve_adjustments", "_selected_action": [adjustment.pk]},
+        follow=True,
+    )
+    # Then they read the refusal, and no green "0 approved"
+    shown = [(m.level_tag, str(m)) for m in page.context["messages"]]
+    assert [level for level, _text in shown] == ["error"], shown
+    assert "maker-checker" in shown[0][1]
+    adjustment.refresh_from_db()
+    assert adjustment.state == Adjustment.State.AWAITING_APPROVAL
