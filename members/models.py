@@ -129,6 +129,7 @@ class TermsVersion(models.Model):
     class Meta:
         ordering = ["program", "-effective_from"]
         verbose_name = _("terms version")
+        verbose_name_plural = _("terms versions")
         constraints = [models.UniqueConstraint(fields=["program", "effective_from"], name="terms_one_per_date")]
 
     def __str__(self) -> str:
@@ -404,6 +405,7 @@ class StatusPeriod(models.Model):
     class Meta:
         ordering = ["member", "-valid_from"]
         verbose_name = _("status period")
+        verbose_name_plural = _("status periods")
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="status_period_order"),
             models.UniqueConstraint(
@@ -426,6 +428,7 @@ class NumberSeries(models.Model):
 
     class Meta:
         verbose_name = _("number series")
+        verbose_name_plural = _("number series")
 
     def __str__(self) -> str:
         return f"{self.program_id}: next {self.next_serial}"
@@ -457,6 +460,7 @@ class NameChangeRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("name change request")
+        verbose_name_plural = _("name change requests")
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.family_name} {self.given_name} ({self.state})"

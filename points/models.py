@@ -72,6 +72,7 @@ class Outlet(models.Model):
     class Meta:
         ordering = ["hotel", "code"]
         verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         constraints = [models.UniqueConstraint(fields=["hotel", "code"], name="outlet_code_unique_in_hotel")]
 
     def __str__(self) -> str:
@@ -89,6 +90,7 @@ class OutletDesignation(models.Model):
     class Meta:
         ordering = ["outlet", "-effective_from"]
         verbose_name = _("outlet designation")
+        verbose_name_plural = _("outlet designations")
         constraints = [models.UniqueConstraint(fields=["outlet", "effective_from"], name="designation_one_per_date")]
 
     def __str__(self) -> str:
@@ -171,6 +173,7 @@ class BillRoom(models.Model):
 
     class Meta:
         verbose_name = _("room")
+        verbose_name_plural = _("rooms")
 
     def __str__(self) -> str:
         return f"room {self.room}"
@@ -186,6 +189,7 @@ class BillCheck(models.Model):
 
     class Meta:
         verbose_name = _("room-charged check")
+        verbose_name_plural = _("room-charged checks")
 
     def __str__(self) -> str:
         return f"check {self.number}"
@@ -204,6 +208,7 @@ class BillCharge(models.Model):
 
     class Meta:
         verbose_name = _("charge")
+        verbose_name_plural = _("charges")
 
     def __str__(self) -> str:
         return f"{self.category} {self.amount} + {self.tax_service}"
@@ -216,6 +221,7 @@ class BillPayment(models.Model):
 
     class Meta:
         verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
         return f"{self.method} {self.amount}"
@@ -236,6 +242,7 @@ class BillUnit(models.Model):
     class Meta:
         ordering = ["bill", "position"]
         verbose_name = _("calculation unit")
+        verbose_name_plural = _("calculation units")
         constraints = [models.UniqueConstraint(fields=["bill", "position"], name="unit_position_unique")]
 
     def __str__(self) -> str:
@@ -255,6 +262,7 @@ class BillExclusion(models.Model):
     class Meta:
         ordering = ["bill", "position"]
         verbose_name = _("exclusion")
+        verbose_name_plural = _("exclusions")
 
     def __str__(self) -> str:
         return f"{self.rule} {self.amount}"
@@ -278,6 +286,7 @@ class BillRefund(models.Model):
 
     class Meta:
         verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:
@@ -299,6 +308,7 @@ class StayNight(models.Model):
     class Meta:
         ordering = ["member", "night_of"]
         verbose_name = _("room night")
+        verbose_name_plural = _("room nights")
         constraints = [models.UniqueConstraint(fields=["member", "night_of"], name="stay_night_one_per_date")]
 
     def __str__(self) -> str:
@@ -319,6 +329,7 @@ class QualificationCredit(models.Model):
 
     class Meta:
         verbose_name = _("qualification credit")
+        verbose_name_plural = _("qualification credits")
         constraints = [models.UniqueConstraint(fields=["member", "year", "source"], name="credit_once_per_source")]
 
     def __str__(self) -> str:
@@ -354,6 +365,7 @@ class JobRun(models.Model):
     class Meta:
         ordering = ["-as_of", "job"]
         verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
         constraints = [models.UniqueConstraint(fields=["job", "program", "as_of"], name="job_run_once_per_date")]
 
     def __str__(self) -> str:
@@ -399,6 +411,7 @@ class Adjustment(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
         constraints = [models.CheckConstraint(condition=~Q(points=0), name="adjustment_not_zero")]
 
     def __str__(self) -> str:
@@ -621,6 +634,7 @@ class PointLot(models.Model):
     class Meta:
         ordering = ["member", "expires_on", "id"]
         verbose_name = _("point lot")
+        verbose_name_plural = _("point lots")
         indexes = [
             models.Index(fields=["member", "expires_on"], name="lot_member_expiry_idx"),
             models.Index(fields=["posts_on"], name="lot_posts_on_idx", condition=Q(state="pending")),
@@ -677,6 +691,7 @@ class LotConsumption(models.Model):
 
     class Meta:
         verbose_name = _("lot consumption")
+        verbose_name_plural = _("lot consumptions")
         constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="consumption_positive")]
         indexes = [models.Index(fields=["settles"], name="consumption_settles_idx", condition=Q(settles__isnull=False))]
 
@@ -696,6 +711,7 @@ class MemberBalance(models.Model):
 
     class Meta:
         verbose_name = _("balance")
+        verbose_name_plural = _("balances")
         constraints = [models.CheckConstraint(condition=Q(pending__gte=0), name="balance_pending_not_negative")]
 
     def __str__(self) -> str:
@@ -727,6 +743,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         constraints = [
             models.CheckConstraint(
                 condition=Q(hotel__isnull=False, program__isnull=True) | Q(hotel__isnull=True, program__isnull=False),
@@ -752,6 +769,7 @@ class ExpiryReminder(models.Model):
 
     class Meta:
         verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
         constraints = [models.UniqueConstraint(fields=["member", "expires_on"], name="reminder_once_per_expiry_date")]
         indexes = [models.Index(fields=["sent_at"], name="reminder_unsent_idx", condition=Q(sent_at__isnull=True))]
 
@@ -802,6 +820,7 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         indexes = [models.Index(fields=["state", "created_at"], name="claim_state_idx")]
 
     def __str__(self) -> str:

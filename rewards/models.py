@@ -35,6 +35,7 @@ class Award(models.Model):
     class Meta:
         ordering = ["program", "kind", "code"]
         verbose_name = _("award")
+        verbose_name_plural = _("awards")
         constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="award_costs_points")]
 
     def __str__(self) -> str:
@@ -72,6 +73,7 @@ class AwardRedemption(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("award redemption")
+        verbose_name_plural = _("award redemptions")
 
     def __str__(self) -> str:
         return f"{self.award_id} for {self.member_id}"
@@ -111,6 +113,7 @@ class CertificateRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("certificate request")
+        verbose_name_plural = _("certificate requests")
         constraints = [models.CheckConstraint(condition=Q(count__gt=0), name="certificate_request_count_positive")]
 
     def __str__(self) -> str:
@@ -158,6 +161,7 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-issued_on", "number"]
         verbose_name = _("reward certificate")
+        verbose_name_plural = _("reward certificates")
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("issued_on")), name="certificate_validity")
         ]
@@ -192,6 +196,7 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         constraints = [
             models.CheckConstraint(condition=~Q(giver=models.F("receiver")), name="transfer_not_to_self"),
             models.CheckConstraint(condition=Q(points__gt=0), name="transfer_moves_points"),

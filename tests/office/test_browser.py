@@ -103,7 +103,7 @@ def visit_all(browser, live_server, artifacts, username: str, paths: dict[str, s
             try:
                 for name, path in paths.items():
                     response = page.goto(f"{live_server.url}{path}")
-                    page.wait_for_load_state("networkidle")
+                    page.wait_for_load_state("load")
                     shot = artifacts / f"office-{username}-{name}-{language}-{width}.png"
                     page.screenshot(path=str(shot), full_page=True)
                     if response.status >= 500:
@@ -127,7 +127,7 @@ def test_clerk_finds_a_member_by_card_number_and_files_an_adjustment(live_server
         page.fill("input[name=reason]", "Stay of 2026-05 missing from the PMS file")
         page.fill("input[name=used_on]", (dt.date.today() - dt.timedelta(days=10)).isoformat())
         page.locator("button[name=_save], input[name=_save]").first.click()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         page.screenshot(path=str(artifacts / "office-clerk-adjustment-filed.png"), full_page=True)
         # Then it is filed for the member and waits for a supervisor's approval, and the home page says so
         adjustment = Adjustment.objects.get()
