@@ -8,6 +8,8 @@
 * :class:`ReadOnlyAdminMixin` / :class:`ReadOnlyInline`: rows nobody edits in the admin (the ledger, bills as
   received, job runs).
 * :class:`ScopedRelatedFieldListFilter`: a related-object filter that offers only the objects in the user's scope.
+* :class:`ModelAdmin`, :class:`HistoryAdmin`, :class:`TabularInline`: the office's look (django-unfold's base
+  classes, and simple-history's history pages in it); every ModelAdmin and inline of the project builds on them.
 * :func:`trial_run` (a form that shows a service's refusal before saving), :func:`answer_step` (an action that asks
   for input first), :func:`html_table`, ``MEMBER_SEARCH`` (search a member's rows by any card number or name).
 """
@@ -18,14 +20,86 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import StackedInline as UnfoldStackedInline
+from unfold.admin import TabularInline as UnfoldTabularInline
 
 from loyalty.exceptions import LoyaltyError
+
+# --- The office's look: django-unfold's base classes, for every admin ------------------------------------------
+
+
+def _readable_column(model, name):
+    """A list column of whole numbers as people read them: yen (a field named in JPY) as ¥1,234, points and counts
+    as 1,234. Other columns as they are."""
+    if not isinstance(name, str):
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a method or an admin's display: as declared
+        return name
+    if (
+        not isinstance(field, models.IntegerField)
+        or isinstance(field, models.AutoField | models.BigAutoField)
+        or field.choices
+        or field.primary_key
+    ):
+        return name
+    with translation.override("en"):
+        in_yen = "JPY" in str(field.verbose_name)
+    show = yen if in_yen else number
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj):
+        value = getattr(obj, name)
+        return "—" if value is None else show(value)
+
+    column.__name__ = name
+    return column
+
+
+class ModelAdmin(UnfoldModelAdmin):
+    """Every ModelAdmin of the office: unfold's look, filters applied with a button (one query, not one per click),
+    a warning before leaving a form with unsaved changes, numbers in lists with separators (yen as ¥)."""
+
+    list_filter_submit = True
+    warn_unsaved_form = True
+    compressed_fields = True
+
+    def get_list_display(self, request):
+        return [_readable_column(self.model, name) for name in super().get_list_display(request)]
+
+
+class HistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
+    """A ModelAdmin whose rows keep their history (django-simple-history), with the history pages in the look."""
+
+
+class _LabelledInlineMixin:
+    """A tabular inline's inputs sit under column headers, not beside labels: each gets its field's name as its
+    accessible name (screen readers, axe-core's "label" and "select-name" rules)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return formset
+
+
+class TabularInline(_LabelledInlineMixin, UnfoldTabularInline):
+    pass
+
+
+class StackedInline(UnfoldStackedInline):
+    pass
+
 
 # --- Shared pieces ---------------------------------------------------------------------------------------------
 
@@ -145,7 +219,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, ScopedChoicesMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, ScopedChoicesMixin, TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -177,7 +251,28 @@ def html_table(headers: list[str], rows: list[tuple]) -> str:
     body = format_html_join(
         "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)
     )
-    return format_html('<table class="loyalty-panel"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
+    return format_html(
+        '<div class="loyalty-panel-wrap" tabindex="0"><table class="loyalty-panel">'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+        head,
+        body,
+    )
+
+
+def number(value) -> str:
+    """Points and counts as people read them: 1,020 (never "1020")."""
+    return f"{int(value or 0):,}"
+
+
+def signed(value) -> str:
+    """A movement of points: +1,020 or -300."""
+    return f"{int(value or 0):+,}"
+
+
+def yen(value) -> str:
+    """Yen as people read them: ¥166,750 (a negative amount -¥400)."""
+    value = round(value or 0)
+    return f"-¥{-value:,}" if value < 0 else f"¥{value:,}"
 
 
 class _TrialRun(Exception):
@@ -209,14 +304,20 @@ def answer_step(model_admin, request, queryset, *, action, title, run, form_clas
     """An admin action that asks for input first (an answer, points): the form posts back to the action."""
     form = form_class(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
-        done = 0
+        done = refused = 0
         for obj in queryset:
             try:
                 run(obj, form.cleaned_data)
                 done += 1
             except LoyaltyError as exc:  # every domain refusal
+                refused += 1
                 model_admin.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
-        model_admin.message_user(request, _("%(n)d done.") % {"n": done})
+        if done:  # only the refusals when nothing was done: never a green "0 done"
+            model_admin.message_user(request, _("%(n)d done.") % {"n": done}, messages.SUCCESS)
+        elif not refused:
+            model_admin.message_user(
+                request, _("Nothing to do: none of the selected rows is waiting."), messages.WARNING
+            )
         return None
     context = {
         **model_admin.admin_site.each_context(request),

@@ -19,3 +19,5 @@ urlpatterns = [
 # JSON 404/500 for /api/ paths (the contract's error body); Django's own pages elsewhere.
 handler404 = "loyalty.api.errors.api_not_found"
 handler500 = "loyalty.api.errors.api_server_error"
+# A refusal in the admin is a page in the office's look with a way back (Django's own page elsewhere).
+handler403 = "loyalty.office.errors.permission_denied"

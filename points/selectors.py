@@ -79,7 +79,7 @@ def account_activity(*, member: Member) -> QuerySet[LedgerEntry]:
     order the rulebook reported them) and who entered it: page it or slice it, the queries stay fixed."""
     return (
         LedgerEntry.objects.filter(member=member)
-        .select_related("bill__hotel", "created_by")
+        .select_related("bill__hotel", "created_by", "adjustment", "job_run")
         .prefetch_related(Prefetch("bill__exclusions", queryset=BillExclusion.objects.order_by("position", "id")))
         .order_by("-effective_on", "-id")
     )
@@ -150,4 +150,77 @@ def ledger_by_month(*, program: Program, last_month: dt.date, months: int = DASH
         running += totals.get(month, 0)
         figures["outstanding"] = running
         result.append({"month": month, **figures})
+    return result
+
+
+# --- Liability (the office's figures) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Liability:
+    """What a program owes its members and what members owe it, as of a date.
+
+    ``points``: posted points still valid (positive lots, EX1/EX2: a lapsed lot is owed to nobody even before the
+    expiry job runs); ``yen`` their value at the program's point value (PT1 ``point_value_yen``). ``debt_points``:
+    the members' debts (negative lots, R1/EX5), money the office is owed: shown apart, never netted against the
+    liability. ``pending``: earned points not posted yet (NE7)."""
+
+    points: int
+    yen: int
+    debt_points: int
+    debt_yen: int
+    pending: int
+    point_value_yen: float
+
+
+def point_values(*, programs, on: dt.date) -> dict[int, float]:
+    """PT1: each program's value of a point in yen on ``on`` (one query for all the programs)."""
+    from members.models import ProgramSettings
+    from members.selectors import settings_in_force
+
+    rows: dict[int, list] = {}
+    for row in ProgramSettings.objects.filter(program__in=programs).order_by("program_id", "effective_from"):
+        rows.setdefault(row.program_id, []).append(row)
+    values = {}
+    for program_id, program_rows in rows.items():
+        chosen = settings_in_force(program_rows, on)
+        values[program_id] = chosen.point_value_yen if chosen is not None else 1
+    return values
+
+
+def liabilities(*, programs, on: dt.date) -> dict[int, Liability]:
+    """R1, EX5: the liability of each program (positive posted balances at the point value) and the debts owed
+    to it, apart. Two queries whatever the number of programs or members."""
+    from django.db.models import Q
+
+    values = point_values(programs=programs, on=on)
+    rows = (
+        PointLot.objects.filter(member__program__in=programs)
+        .values("member__program")
+        .annotate(
+            owed=Sum(
+                "remaining",
+                filter=Q(state=PointLot.State.POSTED, remaining__gt=0, expires_on__gte=on),
+                default=0,
+            ),
+            debt=Sum("remaining", filter=Q(remaining__lt=0), default=0),
+            pending=Sum("remaining", filter=Q(state=PointLot.State.PENDING, remaining__gt=0), default=0),
+        )
+        .order_by()
+    )
+    found = {row["member__program"]: row for row in rows}
+    result = {}
+    for program in programs:
+        pk = getattr(program, "pk", program)
+        row = found.get(pk, {"owed": 0, "debt": 0, "pending": 0})
+        value = values.get(pk, 1)
+        debt = -(row["debt"] or 0)
+        result[pk] = Liability(
+            points=row["owed"] or 0,
+            yen=round((row["owed"] or 0) * value),
+            debt_points=debt,
+            debt_yen=round(debt * value),
+            pending=row["pending"] or 0,
+            point_value_yen=value,
+        )
     return result

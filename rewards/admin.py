@@ -11,12 +11,18 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from unfold.forms import ActionForm
 
 from loyalty import clock
-from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin, answer_step
+from loyalty.adminkit import (
+    HistoryAdmin,
+    ModelAdmin,
+    ReadOnlyAdminMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    answer_step,
+)
 from loyalty.exceptions import LoyaltyError
 from points.models import Bill, Outlet
 
@@ -71,7 +77,7 @@ class CertificateActionForm(ActionForm):
 
 
 @admin.register(Award)
-class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class AwardAdmin(StaffScopeMixin, HistoryAdmin):
     """OR1: each award has a point cost set by the office."""
 
     program_path = "program"
@@ -83,7 +89,7 @@ class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AwardRedemption)
-class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """OR1: redemptions, and the Gift Award requests made on the website that the office fulfils or refuses (the
     points are held from the request and returned on refusal)."""
 
@@ -129,7 +135,7 @@ class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(CertificateRequest)
-class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """NR1, NR2: once accepted a request cannot be changed or cancelled."""
 
     program_path = "member__program"
@@ -142,7 +148,7 @@ class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAd
 
 
 @admin.register(Certificate)
-class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
     """NR3: a certificate carries its registration number, value, member name and card number and a valid-until
     date, none of which ever changes; it is never reissued nor deleted. The hotel moves it through its life with the
     actions: ready at the hotel -> handed over (in person, NR2) -> used (on a bill); expired once past its validity.
@@ -299,7 +305,7 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """T1-T5: all points of the giver moved at once, both consents recorded."""
 
     program_path = "giver__program"
@@ -310,7 +316,7 @@ class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CertificateUse)
-class CertificateUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class CertificateUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, HistoryAdmin):
     """NR3: what each used certificate paid (accommodation or designated dining, on the day of use)."""
 
     program_path = "certificate__member__program"

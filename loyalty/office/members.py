@@ -19,13 +19,18 @@ from django.urls import path as url_path
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
-from loyalty.adminkit import ConfirmForm, ScopedRelatedFieldListFilter, StaffScopeMixin, html_table, trial_run
+from loyalty.adminkit import (
+    ConfirmForm,
+    HistoryAdmin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    html_table,
+    trial_run,
+)
 from loyalty.emails import MemberEmailFormField
 from loyalty.exceptions import LoyaltyError
-from loyalty.rulebooks.catalog import describe
 from members.admin.cards import CardInline, StatusPeriodInline
 from members.exceptions import MembersError
 from members.models import (
@@ -34,10 +39,10 @@ from members.models import (
     StatusPeriod,
     Tier,
 )
-from members.selectors import member_by_card
+from members.selectors import member_by_card, members_search
 from members.services.cards import card_reissue
 from members.services.office import member_register_email
-from points.admin.ledger import entry_cause
+from points.admin.ledger import entry_cause, reason_in_words
 from points.selectors import account_activity, account_summary
 from points.services.enrolment import member_enroll
 from points.services.membership import CANCEL_REASONS, member_cancel
@@ -142,6 +147,7 @@ class ReissueForm(ConfirmForm):
     )
 
 
+TASK_ICONS = {"reissue": "credit_card", "email": "alternate_email", "merge": "call_merge", "cancel": "block"}
 OFFICE_FORMS = {"reissue": ReissueForm, "email": EmailForm, "cancel": CancelForm, "merge": MergeForm}
 
 
@@ -175,7 +181,7 @@ def merge_panel(preview: dict) -> str:
 
 
 @admin.register(Member)
-class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class MemberAdmin(StaffScopeMixin, HistoryAdmin):
     """Members (M1-M10) with their cards, status periods and the account summary staff read on the phone (A4)."""
 
     program_path = "program"
@@ -193,8 +199,8 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         "Any card number ever held (OCI, MYJ, lost, merged-away), membership number, family or given name (start), "
         "email, phone."
     )
-    raw_id_fields = ("family_of", "merged_into", "user")
-    autocomplete_fields = ("enrolled_at",)
+    raw_id_fields = ("merged_into", "user")
+    autocomplete_fields = ("enrolled_at", "family_of")
     inlines = (CardInline, StatusPeriodInline)
     readonly_fields = (
         "number",
@@ -268,6 +274,14 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         )
         return super().get_queryset(request).annotate(tier_now=Subquery(tier_now))
 
+    def get_search_results(self, request, queryset, search_term):
+        """M2: the changelist's search and every member autocomplete of the office (adjustments, claims, cards,
+        name changes, families) find a member by any card number, the membership number, email, phone or name,
+        within the user's scope (``queryset`` is already the scoped one)."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=members_search(query=search_term).values("pk")), False
+
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
 
@@ -315,7 +329,8 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        extra_context = {**(extra_context or {}), "office_tasks": self.office_tasks(request, obj)}
+        tasks = [(task, label, TASK_ICONS.get(task, "bolt")) for task, label in self.office_tasks(request, obj)]
+        extra_context = {**(extra_context or {}), "office_tasks": tasks}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -440,7 +455,7 @@ class MemberAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                 f"{e.pending:+,}",
                 e.used_on,
                 entry_cause(e),
-                describe(e.reason) if e.reason else "",
+                reason_in_words(e.reason),
             )
             for e in entries
         ]

@@ -10,15 +10,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
 from loyalty.adminkit import (
+    HistoryAdmin,
+    ModelAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     ScopedChoicesMixin,
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
+    TabularInline,
     answer_step,
 )
 from loyalty.exceptions import LoyaltyError
@@ -66,7 +68,7 @@ class CardForm(forms.ModelForm):
         return cleaned
 
 
-class CardInline(ScopedChoicesMixin, admin.TabularInline):
+class CardInline(ScopedChoicesMixin, TabularInline):
     model = Card
     form = CardForm
     fields = ("number", "kind", "state", "fulfilment", "issued_on", "mailed_on", "replaces")
@@ -98,7 +100,7 @@ class CardsToMailFilter(admin.SimpleListFilter):
 
 
 @admin.register(Card)
-class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class CardAdmin(StaffScopeMixin, HistoryAdmin):
     """Cards (M1, M2, M4, M5): the numbers a member holds or held and the mailing of the physical card."""
 
     program_path = "program"
@@ -107,7 +109,8 @@ class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     list_filter = (CardsToMailFilter, "kind", "state", "fulfilment", ("program", ScopedRelatedFieldListFilter))
     list_select_related = ("member",)
     search_fields = ("=number", "=member__number", "^member__family_name", "^member__given_name")
-    raw_id_fields = ("member", "replaces")
+    autocomplete_fields = ("member",)
+    raw_id_fields = ("replaces",)
     date_hierarchy = "issued_on"
     actions = ("mark_as_mailed", "export_csv")
 
@@ -164,7 +167,7 @@ class CardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusPeriod)
-class StatusPeriodAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class StatusPeriodAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """ST1: statuses come from the yearly qualification (J4), the 2013 migration (ST3) or merges (M8)."""
 
     program_path = "member__program"
@@ -176,7 +179,7 @@ class StatusPeriodAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NameChangeRequest)
-class NameChangeRequestAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class NameChangeRequestAdmin(StaffScopeMixin, HistoryAdmin):
     """M7: name changes go through the office."""
 
     program_path = "member__program"
@@ -184,7 +187,7 @@ class NameChangeRequestAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     list_filter = ("state",)
     list_select_related = ("member",)
     search_fields = ("member__cards__number", "member__family_name", "member__email")
-    raw_id_fields = ("member",)
+    autocomplete_fields = ("member",)
     readonly_fields = ("created_at", "decided_at", "decided_by")
     actions = ("apply_name_change", "reject_name_change")
 

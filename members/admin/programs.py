@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
 from members.models import (
     MembershipCategory,
     NumberSeries,
@@ -24,7 +23,7 @@ from members.services.terms import terms_announce
 
 
 @admin.register(Program)
-class ProgramAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ProgramAdmin(StaffScopeMixin, HistoryAdmin):
     program_path = "pk"
     list_display = ("code", "name", "office_name", "number_digits", "started_on", "ended_on")
     search_fields = ("code", "name")
@@ -34,7 +33,7 @@ class ProgramAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgramSettings)
-class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
     """PT1: every Default of the rulebook is a row the office edits; a new row with a later date changes the rules
     from that date on, and a past bill keeps being judged by the row of its date."""
 
@@ -104,7 +103,7 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TermsVersion)
-class TermsVersionAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class TermsVersionAdmin(StaffScopeMixin, HistoryAdmin):
     """PT1, PT3: terms versions; "Announce to members" emails the new version to every open membership (once per
     member: announcing again reaches only members added since)."""
 
@@ -130,7 +129,7 @@ class TermsVersionAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MembershipCategory)
-class MembershipCategoryAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class MembershipCategoryAdmin(StaffScopeMixin, HistoryAdmin):
     """M10, T4: each category says which services it allows."""
 
     program_path = "program"
@@ -140,7 +139,7 @@ class MembershipCategoryAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """M1: the counter of membership numbers; never edited (a number is never reused)."""
 
     program_path = "program"
@@ -149,7 +148,7 @@ class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TermsNotice)
-class TermsNoticeAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class TermsNoticeAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """PT3: the announcement of a terms version to each member (one row per member and version)."""
 
     program_path = "member__program"
@@ -160,7 +159,7 @@ class TermsNoticeAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TermsFirstUse)
-class TermsFirstUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class TermsFirstUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """PT3: the date each member first used the service under a terms version (Art. 15: accepted then)."""
 
     program_path = "member__program"

@@ -37,8 +37,8 @@ class Card(models.Model):
         MAILED = "mailed", _("Mailed")
         RETURNED = "returned", _("Returned")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("program"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cards", verbose_name=_("member"))
     number = models.CharField(_("card number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MEMBERSHIP)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.CURRENT)

@@ -33,7 +33,7 @@ class Member(models.Model):
         MERGED = "merged", _("Merged into another membership")
         PROGRAM_ENDED = "program_ended", _("Program ended")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="members")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="members", verbose_name=_("program"))
     number = models.CharField(_("membership number"), max_length=20)
     user = models.OneToOneField(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="member", verbose_name=_("login")
@@ -90,7 +90,7 @@ class Member(models.Model):
     duplicate_candidate = models.BooleanField(
         _("possible duplicate"), default=False, help_text=_("M8: found in both OCI and MYJ files.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
@@ -136,20 +136,25 @@ class NameChangeRequest(models.Model):
         DONE = "done", _("Changed")
         REJECTED = "rejected", _("Rejected")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="name_change_requests")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="name_change_requests", verbose_name=_("member")
+    )
     family_name = models.CharField(_("new family name"), max_length=100)
     given_name = models.CharField(_("new given name"), max_length=100)
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     answer = models.TextField(_("answer to the member"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("name change request")
+        verbose_name_plural = _("name change requests")
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.family_name} {self.given_name} ({self.state})"

@@ -51,7 +51,9 @@ class ProgramSettings(models.Model):
     A new row with a later ``effective_from`` changes the rules from that date on; past bills keep theirs.
     """
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="settings_versions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="settings_versions", verbose_name=_("program")
+    )
     effective_from = models.DateField(_("effective from"))
     # Earning (NE1, OE2): points per full `per_yen` of eligible amount in a calculation unit.
     stay_points = models.PositiveIntegerField(_("stay points"), help_text=_("NE1 5 / OE2 20"))
@@ -130,7 +132,9 @@ class ProgramSettings(models.Model):
 class TermsVersion(models.Model):
     """A version of a program's terms (PT1: New Otani effective 2007-10-01, modified 2017-04-01 and 2020-04-01)."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="terms_versions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="terms_versions", verbose_name=_("program")
+    )
     version = models.CharField(_("version"), max_length=50)
     effective_from = models.DateField(_("effective from"))
     summary = models.TextField(_("summary"), blank=True)
@@ -141,6 +145,7 @@ class TermsVersion(models.Model):
     class Meta:
         ordering = ["program", "-effective_from"]
         verbose_name = _("terms version")
+        verbose_name_plural = _("terms versions")
         constraints = [models.UniqueConstraint(fields=["program", "effective_from"], name="terms_one_per_date")]
 
     def __str__(self) -> str:
@@ -150,7 +155,7 @@ class TermsVersion(models.Model):
 class MembershipCategory(models.Model):
     """A New Otani membership category (M10): each says which services it allows."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories", verbose_name=_("program"))
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     allows_family_transfer = models.BooleanField(_("family transfers allowed"), default=True, help_text=_("T4"))
@@ -169,11 +174,14 @@ class MembershipCategory(models.Model):
 class NumberSeries(models.Model):
     """The next serial of a program's membership numbers (M1: never reused). Locked row, one per program."""
 
-    program = models.OneToOneField(Program, on_delete=models.PROTECT, primary_key=True, related_name="+")
-    next_serial = models.PositiveBigIntegerField()
+    program = models.OneToOneField(
+        Program, on_delete=models.PROTECT, primary_key=True, related_name="+", verbose_name=_("program")
+    )
+    next_serial = models.PositiveBigIntegerField(verbose_name=_("next serial"))
 
     class Meta:
         verbose_name = _("number series")
+        verbose_name_plural = _("number series")
 
     def __str__(self) -> str:
         return f"{self.program_id}: next {self.next_serial}"

@@ -47,18 +47,23 @@ class StatusPeriod(models.Model):
         MERGE = "merge", _("Merge (M8)")
         OFFICE = "office", _("Office decision")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_periods")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="status_periods", verbose_name=_("member")
+    )
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     qualification_year = models.PositiveSmallIntegerField(_("qualification year"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QUALIFICATION)
-    job_run = models.ForeignKey("points.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    job_run = models.ForeignKey(
+        "points.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("job run")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["member", "-valid_from"]
         verbose_name = _("status period")
+        verbose_name_plural = _("status periods")
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="status_period_order"),
             models.UniqueConstraint(

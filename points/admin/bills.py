@@ -8,12 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from loyalty.adminkit import (
     MEMBER_SEARCH,
+    ModelAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
+    number,
+    yen,
 )
 from loyalty.rulebooks.catalog import describe
+from points.admin.codes import code_label
+from points.admin.ledger import reason_in_words
 from points.models import (
     Bill,
     BillCharge,
@@ -31,14 +36,27 @@ from points.models import (
 # --- Bills (read-only: they come from the hotels through the API) ---------------------------------------------
 
 
+def position_from_1(obj) -> int:
+    """Rows are counted from 1 for people (stored from 0, as the rulebook numbers them)."""
+    return obj.position + 1
+
+
 class BillUnitInline(ReadOnlyInline):
     model = BillUnit
-    fields = ("position", "label", "kind", "date", "eligible_amount", "points", "bonus_points")
+    fields = ("number", "label", "kind", "date", "eligible_amount", "points", "bonus_points")
+
+    @admin.display(description=_("position"))
+    def number(self, obj: BillUnit) -> int:
+        return position_from_1(obj)
 
 
 class BillExclusionInline(ReadOnlyInline):
     model = BillExclusion
-    fields = ("position", "rule_in_words", "amount", "detail", "unit")
+    fields = ("number", "rule_in_words", "amount", "detail", "unit")
+
+    @admin.display(description=_("position"))
+    def number(self, obj: BillExclusion) -> int:
+        return position_from_1(obj)
 
     @admin.display(description=_("rule"))
     def rule_in_words(self, obj: BillExclusion) -> str:
@@ -47,12 +65,32 @@ class BillExclusionInline(ReadOnlyInline):
 
 class BillPaymentInline(ReadOnlyInline):
     model = BillPayment
-    fields = ("method", "amount")
+    fields = ("method_label", "amount_yen")
+
+    @admin.display(description=_("method"))
+    def method_label(self, obj: BillPayment) -> str:
+        return code_label(obj.method)
+
+    @admin.display(description=_("amount"))
+    def amount_yen(self, obj: BillPayment) -> str:
+        return yen(obj.amount)
 
 
 class BillChargeInline(ReadOnlyInline):
     model = BillCharge
-    fields = ("date", "room", "room_check", "category", "amount", "tax_service")
+    fields = ("date", "room", "room_check", "category_label", "amount_yen", "tax_service_yen")
+
+    @admin.display(description=_("category"))
+    def category_label(self, obj: BillCharge) -> str:
+        return code_label(obj.category)
+
+    @admin.display(description=_("amount"))
+    def amount_yen(self, obj: BillCharge) -> str:
+        return yen(obj.amount)
+
+    @admin.display(description=_("tax and service"))
+    def tax_service_yen(self, obj: BillCharge) -> str:
+        return yen(obj.tax_service)
 
 
 class BillRoomInline(ReadOnlyInline):
@@ -78,11 +116,11 @@ class BillEntryInline(ReadOnlyInline):
 
     @admin.display(description=_("rule or reason"))
     def reason_in_words(self, obj: LedgerEntry) -> str:
-        return describe(obj.reason) if obj.reason else ""
+        return reason_in_words(obj.reason)
 
 
 @admin.register(Bill)
-class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """A settled billing as the hotel reported it, what it earned, and why the rest did not (exclusions in words)."""
 
     program_path = "hotel__program"
@@ -93,12 +131,12 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "number",
         "member",
         "kind",
-        "total_amount",
-        "eligible_amount",
-        "points",
-        "bonus_points",
+        "total_yen",
+        "eligible_yen",
+        "points_text",
+        "bonus_text",
         "posts_on",
-        "refunded_amount",
+        "refunded_yen",
     )
     list_filter = (
         ("hotel__program", ScopedRelatedFieldListFilter),
@@ -127,8 +165,8 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             _("Conditions (NE4, NX5-NX10, NE8, OE3)"),
             {
                 "fields": (
-                    "reservation_channel",
-                    "settlement",
+                    "reservation_channel_label",
+                    "settlement_label",
                     ("card_presented", "paid_by_member"),
                     ("with_banquet", "wedding", "other_hotel_program"),
                 )
@@ -138,11 +176,11 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             _("Outcome"),
             {
                 "fields": (
-                    ("total_amount", "eligible_amount"),
+                    ("total_yen", "eligible_yen"),
                     ("points", "bonus_points", "status_on_use"),
                     ("nights", "arrival_on", "departure_on"),
                     ("posts_on", "expires_on"),
-                    "refunded_amount",
+                    "refunded_yen",
                 )
             },
         ),
@@ -152,8 +190,44 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         ),
     )
 
+    readonly_fields = (
+        "reservation_channel_label",
+        "settlement_label",
+        "total_yen",
+        "eligible_yen",
+        "refunded_yen",
+    )
 
-class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    @admin.display(description=_("reservation channel"))
+    def reservation_channel_label(self, obj: Bill) -> str:
+        return code_label(obj.reservation_channel)
+
+    @admin.display(description=_("settlement"))
+    def settlement_label(self, obj: Bill) -> str:
+        return code_label(obj.settlement)
+
+    @admin.display(description=_("total paid"), ordering="total_amount")
+    def total_yen(self, obj: Bill) -> str:
+        return yen(obj.total_amount)
+
+    @admin.display(description=_("eligible amount"), ordering="eligible_amount")
+    def eligible_yen(self, obj: Bill) -> str:
+        return yen(obj.eligible_amount)
+
+    @admin.display(description=_("refunded"), ordering="refunded_amount")
+    def refunded_yen(self, obj: Bill) -> str:
+        return yen(obj.refunded_amount) if obj.refunded_amount else "—"
+
+    @admin.display(description=_("base points"), ordering="points")
+    def points_text(self, obj: Bill) -> str:
+        return number(obj.points)
+
+    @admin.display(description=_("bonus points"), ordering="bonus_points")
+    def bonus_text(self, obj: Bill) -> str:
+        return number(obj.bonus_points)
+
+
+class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     program_path = "bill__hotel__program"
     hotel_path = "bill__hotel"
     list_select_related = ("bill__hotel",)
@@ -162,13 +236,23 @@ class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(BillUnit)
 class BillUnitAdmin(_BillPartAdmin):
-    list_display = ("bill", "position", "label", "eligible_amount", "points", "bonus_points")
+    list_display = ("bill", "number", "label", "eligible_amount", "points", "bonus_points")
+
+    @admin.display(description=_("position"), ordering="position")
+    def number(self, obj: BillUnit) -> int:
+        return position_from_1(obj)
+
     list_filter = ("kind",)
 
 
 @admin.register(BillExclusion)
 class BillExclusionAdmin(_BillPartAdmin):
-    list_display = ("bill", "position", "rule_in_words", "amount", "detail")
+    list_display = ("bill", "number", "rule_in_words", "amount", "detail")
+
+    @admin.display(description=_("position"), ordering="position")
+    def number(self, obj: BillExclusion) -> int:
+        return position_from_1(obj)
+
     list_filter = ("rule",)
 
     @admin.display(description=_("rule"), ordering="rule")
@@ -208,7 +292,7 @@ class BillRefundAdmin(_BillPartAdmin):
 
 
 @admin.register(StayNight)
-class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """SH1: one room night per member and date."""
 
     program_path = "member__program"
@@ -225,7 +309,7 @@ class StayNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(QualificationCredit)
-class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
+class QualificationCreditAdmin(StaffScopeMixin, ModelAdmin):
     """ST3 legacy-import credits and merge credits toward a qualification year."""
 
     program_path = "member__program"
@@ -233,4 +317,4 @@ class QualificationCreditAdmin(StaffScopeMixin, admin.ModelAdmin):
     list_filter = ("year",)
     list_select_related = ("member",)
     search_fields = MEMBER_SEARCH
-    raw_id_fields = ("member",)
+    autocomplete_fields = ("member",)

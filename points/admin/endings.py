@@ -12,10 +12,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
-from loyalty.adminkit import ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import HistoryAdmin, ScopedRelatedFieldListFilter, StaffScopeMixin
 from loyalty.exceptions import LoyaltyError
 from points.models import ProgramEnding
 from points.services.endings import ending_announce, ending_lapse, ending_preview
@@ -55,7 +54,7 @@ class ProgramEndingForm(forms.ModelForm):
 
 
 @admin.register(ProgramEnding)
-class ProgramEndingAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ProgramEndingAdmin(StaffScopeMixin, HistoryAdmin):
     program_path = "program"
     form = ProgramEndingForm
     list_display = ("program", "scope", "hotel", "service", "announced_on", "ends_on", "points_kept_until", "lapsed_on")

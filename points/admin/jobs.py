@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from loyalty.adminkit import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
 from points.models import (
     ApiToken,
     JobRun,
@@ -15,7 +14,7 @@ from points.services.tokens import api_token_revoke
 
 
 @admin.register(JobRun)
-class JobRunAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class JobRunAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """J1-J4: one row per job, program and as-of date."""
 
     program_path = "program"
@@ -29,7 +28,7 @@ class JobRunAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ApiTokenAdmin(StaffScopeMixin, HistoryAdmin):
     """Tokens are issued with ``manage.py issue_api_token`` (it prints the key once); here they are named and
     revoked. Only the key's hash is stored, and it is never editable."""
 

@@ -4,9 +4,16 @@ correct the ledger with an Adjustment, never by editing an entry."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.adminkit import MEMBER_SEARCH, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import (
+    MEMBER_SEARCH,
+    ModelAdmin,
+    ReadOnlyAdminMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+)
 from loyalty.rulebooks.catalog import describe
 from points.models import (
     ExpiryReminder,
@@ -18,30 +25,46 @@ from points.models import (
 
 
 def entry_cause(entry: LedgerEntry) -> str:
-    """What moved the points of a ledger entry (bill, adjustment, refund, ...), in words."""
+    """What moved the points of a ledger entry (bill, adjustment, refund, ...), in words, without internal ids.
+    Callers select ``bill__hotel``, ``adjustment`` and ``job_run`` with the entry."""
     if entry.refund_id:
-        return f"refund #{entry.refund_id} of bill {entry.bill.hotel.code} {entry.bill.number}"
+        return _("refund of bill %(hotel)s %(number)s") % {"hotel": entry.bill.hotel.code, "number": entry.bill.number}
     if entry.bill_id:
-        return f"bill {entry.bill.hotel.code} {entry.bill.number}"
+        return _("bill %(hotel)s %(number)s") % {"hotel": entry.bill.hotel.code, "number": entry.bill.number}
     if entry.adjustment_id:
-        return f"adjustment #{entry.adjustment_id}"
+        return _("adjustment: %(reason)s") % {"reason": entry.adjustment.reason}
     if entry.certificate_request_id:
-        return f"certificate request #{entry.certificate_request_id}"
+        return _("Reward Certificate request")
     if entry.award_redemption_id:
-        return f"award redemption #{entry.award_redemption_id}"
+        return _("award redemption")
     if entry.transfer_id:
-        return f"transfer #{entry.transfer_id}"
+        return _("family transfer")
     if entry.job_run_id:
-        return f"job run #{entry.job_run_id}"
+        return _("%(job)s of %(day)s") % {
+            "job": entry.job_run.get_job_display(),
+            "day": date_format(entry.job_run.as_of, "DATE_FORMAT"),
+        }
     if entry.lot_id:
-        return f"lot #{entry.lot_id}"
+        return _("point lot")
     return "—"
+
+
+RULEBOOK_NAMES = {"one-harmony": _("One Harmony earning rules"), "new-otani": _("New Otani earning rules")}
+
+
+def reason_in_words(reason: str) -> str:
+    """A rule ID with its sentence ("NX3 — ..."), the rulebook that computed an earn entry, or the free text."""
+    if not reason:
+        return ""
+    if reason in RULEBOOK_NAMES:
+        return str(RULEBOOK_NAMES[reason])
+    return describe(reason)
 
 
 # --- The ledger (read-only) -----------------------------------------------------------------------------------
 
 
-class _LedgerAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class _LedgerAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     program_path = "member__program"
     search_fields = MEMBER_SEARCH
     show_full_result_count = False
@@ -61,7 +84,7 @@ class LedgerEntryAdmin(_LedgerAdmin):
         "created_by",
     )
     list_filter = ("kind", ("member__program", ScopedRelatedFieldListFilter))
-    list_select_related = ("member", "bill__hotel", "created_by")
+    list_select_related = ("member", "bill__hotel", "created_by", "adjustment", "job_run")
     date_hierarchy = "effective_on"
     readonly_fields = ("cause", "reason_in_words")
 
@@ -71,7 +94,7 @@ class LedgerEntryAdmin(_LedgerAdmin):
 
     @admin.display(description=_("rule or reason"), ordering="reason")
     def reason_in_words(self, obj: LedgerEntry) -> str:
-        return describe(obj.reason) if obj.reason else ""
+        return reason_in_words(obj.reason)
 
 
 @admin.register(PointLot)

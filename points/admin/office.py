@@ -6,9 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from loyalty.adminkit import MEMBER_SEARCH, ScopedRelatedFieldListFilter, StaffScopeMixin, answer_step, trial_run
+from loyalty.adminkit import (
+    MEMBER_SEARCH,
+    HistoryAdmin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    answer_step,
+    trial_run,
+)
 from loyalty.exceptions import LoyaltyError
 from points.models import (
     Adjustment,
@@ -56,8 +62,27 @@ class ClaimApproveForm(forms.Form):
     answer = forms.CharField(label=_("Answer to the member"), widget=forms.Textarea, required=False)
 
 
+class WaitingListFilter(admin.SimpleListFilter):
+    """Maker-checker work lists: the adjustments waiting for the user's approval (someone else's), or the user's own
+    waiting for a supervisor."""
+
+    title = _("waiting for approval")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return (("for_me", _("For my approval")), ("mine", _("My requests")))
+
+    def queryset(self, request, queryset):
+        waiting = queryset.filter(state=Adjustment.State.AWAITING_APPROVAL)
+        if self.value() == "for_me":
+            return waiting.exclude(requested_by=request.user)
+        if self.value() == "mine":
+            return waiting.filter(requested_by=request.user)
+        return queryset
+
+
 @admin.register(Adjustment)
-class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class AdjustmentAdmin(StaffScopeMixin, HistoryAdmin):
     """How the office corrects points (A5 claims, corrections): an adjustment, never an edit of the ledger.
 
     Maker-checker: up to the program's threshold (Default 10,000 points) it posts at once; above it, it waits for
@@ -66,13 +91,18 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     program_path = "member__program"
     form = AdjustmentForm
     list_display = ("created_at", "member", "points", "reason", "used_on", "qualifies", "state", "requested_by")
-    list_filter = ("state", ("member__program", ScopedRelatedFieldListFilter), "qualifies")
+    list_filter = (WaitingListFilter, "state", ("member__program", ScopedRelatedFieldListFilter), "qualifies")
     list_select_related = ("member", "requested_by")
     search_fields = MEMBER_SEARCH
-    raw_id_fields = ("member",)
+    autocomplete_fields = ("member",)
     readonly_fields = ("state", "requested_by", "approved_by", "created_at", "decided_at")
     fields = ("member", "points", "reason", "used_on", "qualifies", *readonly_fields)
     actions = ("approve_adjustments", "reject_adjustments")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return AdjustmentForm.Meta.fields  # a new request: what the clerk types, nothing empty
+        return self.fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -99,14 +129,18 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         description=_("Approve the selected adjustments (supervisor, not the requester)"), permissions=["change"]
     )
     def approve_adjustments(self, request, queryset):
-        done = 0
+        done = refused = 0
         for adjustment in queryset.filter(state=Adjustment.State.AWAITING_APPROVAL):
             try:
                 adjustment_approve(adjustment=adjustment, approved_by=request.user)
                 done += 1
             except LoyaltyError as exc:
+                refused += 1
                 self.message_user(request, f"{adjustment}: {exc.detail}", messages.ERROR)
-        self.message_user(request, _("%(n)d adjustment(s) approved and posted.") % {"n": done})
+        if done:
+            self.message_user(request, _("%(n)d adjustment(s) approved and posted.") % {"n": done}, messages.SUCCESS)
+        elif not refused:
+            self.message_user(request, _("None of the selected adjustments awaits approval."), messages.WARNING)
 
     @admin.action(description=_("Reject the selected adjustments"), permissions=["change"])
     def reject_adjustments(self, request, queryset):
@@ -124,7 +158,7 @@ class AdjustmentAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class ClaimAdmin(StaffScopeMixin, HistoryAdmin):
     """A5: members' reports of missing points or nights, for the office to approve (an adjustment, maker-checker
     applies) or reject with an answer the member sees."""
 
@@ -134,7 +168,8 @@ class ClaimAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     list_filter = ("state", "kind", ("member__program", ScopedRelatedFieldListFilter))
     list_select_related = ("member", "hotel")
     search_fields = MEMBER_SEARCH
-    raw_id_fields = ("member", "adjustment")
+    autocomplete_fields = ("member",)
+    raw_id_fields = ("adjustment",)
     readonly_fields = ("state", "answer", "created_at", "decided_at", "decided_by", "adjustment")
     actions = ("approve_claims", "reject_claims")
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from loyalty import clock
-from loyalty.adminkit import ScopedChoicesMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import (
+    HistoryAdmin,
+    ScopedChoicesMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    TabularInline,
+)
 from points.models import (
     Hotel,
     Outlet,
@@ -18,7 +23,7 @@ from points.models import (
 # --- Hotels and outlets ----------------------------------------------------------------------------------------
 
 
-class OutletInline(ScopedChoicesMixin, admin.TabularInline):
+class OutletInline(ScopedChoicesMixin, TabularInline):
     model = Outlet
     extra = 0
     fields = ("code", "name", "kind")
@@ -26,7 +31,7 @@ class OutletInline(ScopedChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Hotel)
-class HotelAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class HotelAdmin(StaffScopeMixin, HistoryAdmin):
     """Hotels: group or associate (NX1), country (NX1), brand (OE5 JAL Coupons), travel-agency stays (OE3)."""
 
     program_path = "program"
@@ -64,14 +69,14 @@ def _designated_now():
     )
 
 
-class OutletDesignationInline(ScopedChoicesMixin, admin.TabularInline):
+class OutletDesignationInline(ScopedChoicesMixin, TabularInline):
     model = OutletDesignation
     extra = 0
     fields = ("effective_from", "designated")
 
 
 @admin.register(Outlet)
-class OutletAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class OutletAdmin(StaffScopeMixin, HistoryAdmin):
     """A restaurant or bar; whether it earns is effective-dated (NE2, PT1): add a designation row, never edit
     history away."""
 
@@ -93,7 +98,7 @@ class OutletAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OutletDesignation)
-class OutletDesignationAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class OutletDesignationAdmin(StaffScopeMixin, HistoryAdmin):
     program_path = "outlet__hotel__program"
     hotel_path = "outlet__hotel"
     list_display = ("outlet", "effective_from", "designated")

@@ -30,12 +30,16 @@ class Bill(models.Model):
         OFFICE = "office", _("Office")
         DEMO = "demo", _("Demo data")
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="bills")
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="bills", verbose_name=_("hotel"))
     number = models.CharField(_("bill number"), max_length=40)
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="bills")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="bills", verbose_name=_("member")
+    )
     card_number = models.CharField(_("card presented"), max_length=20)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="bills")
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="bills", verbose_name=_("outlet")
+    )
     paid_on = models.DateField(_("paid on"), help_text=_("The date of use (EX3)."))
     reservation_channel = models.CharField(_("reservation channel"), max_length=32, blank=True)
     settlement = models.CharField(_("settlement"), max_length=16, default="on_the_spot")
@@ -56,7 +60,7 @@ class Bill(models.Model):
     status_on_use = models.CharField(_("status on the date of use"), max_length=16, default="member")
     refunded_amount = models.PositiveIntegerField(_("refunded (JPY)"), default=0)
     payload = models.JSONField(_("as received"))
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint"))
     response = models.JSONField(_("answer sent"))
     source = models.CharField(_("received through"), max_length=8, choices=Source.choices, default=Source.API)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
@@ -76,7 +80,7 @@ class Bill(models.Model):
 
 
 class BillRoom(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="rooms")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("bill"))
     room = models.CharField(_("room"), max_length=20)
     member_room = models.BooleanField(_("member's own room"))
     for_points = models.BooleanField(_("named for points"))
@@ -84,6 +88,7 @@ class BillRoom(models.Model):
 
     class Meta:
         verbose_name = _("room")
+        verbose_name_plural = _("rooms")
 
     def __str__(self) -> str:
         return f"room {self.room}"
@@ -92,21 +97,24 @@ class BillRoom(models.Model):
 class BillCheck(models.Model):
     """A restaurant/bar check charged to the room (NE6, OE4)."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="checks")
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="checks", verbose_name=_("bill"))
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
     number = models.CharField(_("check number"), max_length=40)
     date = models.DateField(_("date"))
 
     class Meta:
         verbose_name = _("room-charged check")
+        verbose_name_plural = _("room-charged checks")
 
     def __str__(self) -> str:
         return f"check {self.number}"
 
 
 class BillCharge(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="charges")
-    room_check = models.ForeignKey(BillCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="charges")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="charges", verbose_name=_("bill"))
+    room_check = models.ForeignKey(
+        BillCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="charges", verbose_name=_("room check")
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     room = models.CharField(_("room"), max_length=20, blank=True)
     category = models.CharField(_("category"), max_length=20)
@@ -115,18 +123,20 @@ class BillCharge(models.Model):
 
     class Meta:
         verbose_name = _("charge")
+        verbose_name_plural = _("charges")
 
     def __str__(self) -> str:
         return f"{self.category} {self.amount} + {self.tax_service}"
 
 
 class BillPayment(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="payments")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="payments", verbose_name=_("bill"))
     method = models.CharField(_("method"), max_length=32)
     amount = models.PositiveIntegerField(_("amount"))
 
     class Meta:
         verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
         return f"{self.method} {self.amount}"
@@ -135,8 +145,8 @@ class BillPayment(models.Model):
 class BillUnit(models.Model):
     """A calculation unit (NE6) and what it earned."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="units")
-    position = models.PositiveSmallIntegerField()
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="units", verbose_name=_("bill"))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     label = models.CharField(_("unit"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -147,6 +157,7 @@ class BillUnit(models.Model):
     class Meta:
         ordering = ["bill", "position"]
         verbose_name = _("calculation unit")
+        verbose_name_plural = _("calculation units")
         constraints = [models.UniqueConstraint(fields=["bill", "position"], name="unit_position_unique")]
 
     def __str__(self) -> str:
@@ -156,8 +167,8 @@ class BillUnit(models.Model):
 class BillExclusion(models.Model):
     """An amount kept from earning, with the Rulebook ID that kept it."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="exclusions")
-    position = models.PositiveSmallIntegerField()
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("bill"))
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     rule = models.CharField(_("rule"), max_length=8)
     amount = models.PositiveIntegerField(_("amount"))
     detail = models.CharField(_("why"), max_length=300)
@@ -166,6 +177,7 @@ class BillExclusion(models.Model):
     class Meta:
         ordering = ["bill", "position"]
         verbose_name = _("exclusion")
+        verbose_name_plural = _("exclusions")
 
     def __str__(self) -> str:
         return f"{self.rule} {self.amount}"
@@ -174,16 +186,22 @@ class BillExclusion(models.Model):
 class BillRefund(models.Model):
     """A refund or a payment not made (R1): the points of the refunded part are retracted."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="refunds")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("bill"))
     amount = models.PositiveIntegerField(_("amount refunded"))
     points_retracted = models.PositiveIntegerField(_("points retracted"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
         verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:

@@ -45,7 +45,11 @@ class LedgerEntry(models.Model):
     """One append-only movement of points. ``points``: change of the posted balance; ``pending``: of pending."""
 
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        db_index=False,
+        verbose_name=_("member"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     points = models.IntegerField(_("posted points"), default=0)
@@ -57,13 +61,31 @@ class LedgerEntry(models.Model):
     reason = models.CharField(_("rule or reason"), max_length=300, blank=True)
     # What caused it (at most a few are set).
     bill = models.ForeignKey(
-        Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        Bill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("bill"),
     )
     refund = models.ForeignKey(
-        BillRefund, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        BillRefund,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("refund"),
     )
     lot = models.ForeignKey(
-        "PointLot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "PointLot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("lot"),
     )
     # The run that wrote the entry (J1-J3). No database foreign-key check: the yearly expiry writes a million such
     # entries in one transaction and the check (a lookup and a row lock each) cost seconds of it. Integrity holds
@@ -77,9 +99,16 @@ class LedgerEntry(models.Model):
         related_name="entries",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("job run"),
     )
     adjustment = models.ForeignKey(
-        Adjustment, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        Adjustment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("adjustment"),
     )
     certificate_request = models.ForeignKey(
         "rewards.CertificateRequest",
@@ -88,6 +117,7 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="entries",
         db_index=False,
+        verbose_name=_("certificate request"),
     )
     award_redemption = models.ForeignKey(
         "rewards.AwardRedemption",
@@ -96,9 +126,16 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="entries",
         db_index=False,
+        verbose_name=_("award redemption"),
     )
     transfer = models.ForeignKey(
-        "rewards.Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="entries", db_index=False
+        "rewards.Transfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
+        verbose_name=_("transfer"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,8 +222,10 @@ class PointLot(models.Model):
         PENDING = "pending", _("Pending")
         POSTED = "posted", _("Posted")
 
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="lots", db_index=False)
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lots")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="lots", db_index=False, verbose_name=_("member")
+    )
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lots", verbose_name=_("entry"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices)
     points = models.IntegerField(_("points"))
     remaining = models.IntegerField(_("remaining"))
@@ -201,6 +240,7 @@ class PointLot(models.Model):
     class Meta:
         ordering = ["member", "expires_on", "id"]
         verbose_name = _("point lot")
+        verbose_name_plural = _("point lots")
         indexes = [
             models.Index(fields=["member", "expires_on"], name="lot_member_expiry_idx"),
             models.Index(fields=["posts_on"], name="lot_posts_on_idx", condition=Q(state="pending")),
@@ -240,8 +280,10 @@ class PointLot(models.Model):
 class LotConsumption(models.Model):
     """``points`` taken from ``lot`` by ``entry`` (a debit), or used by a new credit to pay off a debt lot."""
 
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="consumptions")
-    lot = models.ForeignKey(PointLot, on_delete=models.PROTECT, related_name="consumptions")
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, related_name="consumptions", verbose_name=_("entry")
+    )
+    lot = models.ForeignKey(PointLot, on_delete=models.PROTECT, related_name="consumptions", verbose_name=_("lot"))
     points = models.PositiveIntegerField(_("points"))
     settles = models.ForeignKey(
         PointLot,
@@ -250,10 +292,12 @@ class LotConsumption(models.Model):
         blank=True,
         related_name="settlements",
         help_text=_("EX5: the debt lot these points paid off."),
+        verbose_name=_("settles"),
     )
 
     class Meta:
         verbose_name = _("lot consumption")
+        verbose_name_plural = _("lot consumptions")
         constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="consumption_positive")]
         indexes = [models.Index(fields=["settles"], name="consumption_settles_idx", condition=Q(settles__isnull=False))]
 
@@ -264,13 +308,16 @@ class LotConsumption(models.Model):
 class MemberBalance(models.Model):
     """The member's balances, kept in the same transaction as the entries (O(1) reads)."""
 
-    member = models.OneToOneField("members.Member", on_delete=models.PROTECT, primary_key=True, related_name="balance")
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.PROTECT, primary_key=True, related_name="balance", verbose_name=_("member")
+    )
     posted = models.IntegerField(_("posted balance"), default=0)
     pending = models.IntegerField(_("pending"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("balance")
+        verbose_name_plural = _("balances")
         constraints = [models.CheckConstraint(condition=Q(pending__gte=0), name="balance_pending_not_negative")]
 
     def __str__(self) -> str:

@@ -20,7 +20,9 @@ class Hotel(models.Model):
         JAL_CITY = "jal-city", _("Hotel JAL City")
         NEW_OTANI = "new-otani", _("New Otani")
 
-    program = models.ForeignKey("members.Program", on_delete=models.PROTECT, related_name="hotels")
+    program = models.ForeignKey(
+        "members.Program", on_delete=models.PROTECT, related_name="hotels", verbose_name=_("program")
+    )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
@@ -48,7 +50,7 @@ class Outlet(models.Model):
         RESTAURANT = "restaurant", _("Restaurant")
         BAR = "bar", _("Bar")
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="outlets")
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="outlets", verbose_name=_("hotel"))
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
@@ -58,6 +60,7 @@ class Outlet(models.Model):
     class Meta:
         ordering = ["hotel", "code"]
         verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         constraints = [models.UniqueConstraint(fields=["hotel", "code"], name="outlet_code_unique_in_hotel")]
 
     def __str__(self) -> str:
@@ -67,7 +70,7 @@ class Outlet(models.Model):
 class OutletDesignation(models.Model):
     """From ``effective_from`` on, the outlet is (or is not) a designated restaurant/bar (NE2)."""
 
-    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="designations")
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="designations", verbose_name=_("outlet"))
     effective_from = models.DateField(_("effective from"))
     designated = models.BooleanField(_("designated"))
     history = HistoricalRecords()
@@ -75,6 +78,7 @@ class OutletDesignation(models.Model):
     class Meta:
         ordering = ["outlet", "-effective_from"]
         verbose_name = _("outlet designation")
+        verbose_name_plural = _("outlet designations")
         constraints = [models.UniqueConstraint(fields=["outlet", "effective_from"], name="designation_one_per_date")]
 
     def __str__(self) -> str:

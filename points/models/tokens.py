@@ -15,8 +15,10 @@ class ApiToken(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=8, help_text=_("The first characters, to recognise it."))
-    key_hash = models.CharField(max_length=64, unique=True)
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    hotel = models.ForeignKey(
+        Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens", verbose_name=_("hotel")
+    )
     program = models.ForeignKey(
         "members.Program",
         on_delete=models.PROTECT,
@@ -24,14 +26,16 @@ class ApiToken(models.Model):
         blank=True,
         related_name="api_tokens",
         help_text=_("Office token of this program."),
+        verbose_name=_("program"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         constraints = [
             models.CheckConstraint(
                 condition=Q(hotel__isnull=False, program__isnull=True) | Q(hotel__isnull=True, program__isnull=False),
