@@ -65,8 +65,9 @@ def calculate(bill: Bill, context: Context) -> Calculation:
 
     earning_rooms, why_not = rooms_that_earn(bill, context.rates)
     for unit in sheet.units:
-        if unit.kind == "check" and unit.outlet not in context.designated_outlets:
-            # NE2: a room-charged check earns only at an outlet designated that day.
+        if unit.kind == "check" and not context.designated_on(unit.outlet, unit.date):
+            # NE2: a room-charged check earns only at an outlet designated on its date of use (the check's
+            # date, not the day the folio is paid).
             sheet.exclude_unit(unit, "NE2", f"{unit.outlet} is not a designated restaurant/bar")
         elif unit.room is not None and unit.room not in earning_rooms:
             # NE5: the member's own room and one other room the member names.
@@ -104,7 +105,7 @@ def whole_bill_exclusion(bill: Bill, context: Context) -> tuple[str, str] | None
     if hotel.country != "JP":
         return "NX1", "points are not awarded at hotels outside Japan"
     # NE2: dining earns only at restaurants/bars designated on the date of use.
-    if not stay and bill.outlet not in context.designated_outlets:
+    if not stay and not context.designated_on(bill.outlet, bill.used_on):
         return "NE2", f"{bill.outlet} is not a designated restaurant/bar"
     # NX2: payment amounts under JPY 100.
     if bill.payment_total < rates.minimum_payment:

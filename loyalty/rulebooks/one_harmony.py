@@ -80,8 +80,10 @@ def calculate(bill: Bill, context: Context) -> Calculation:
             continue  # the hotel approved the later payment
         sheet.reduce_by_payment(payment.amount, "OE2", NON_EARNING_MEANS[payment.method])
 
-    # OE2 rates per unit; OE6 bonus per unit by the status in force, rounded down.
-    return sheet.finish(bonus_percent=context.rates.bonus_percent(context.status))
+    # OE2 rates per unit; OE6 bonus per unit by the status in force on the unit's date of use (a stay across
+    # March 31 / April 1 gets each night's tier), rounded down per unit.
+    rates = context.rates
+    return sheet.finish(bonus_percent_on=lambda day: rates.bonus_percent(context.status_on(day)))
 
 
 def whole_bill_exclusion(bill: Bill, context: Context) -> tuple[str, str] | None:

@@ -154,6 +154,9 @@ class Lookups:
     def designated_on(self, hotel: Hotel, on: dt.date) -> frozenset[str]:
         return self.reference.designated_on(hotel, on)
 
+    def designation_periods(self, hotel: Hotel) -> dict[str, tuple[tuple[dt.date, bool], ...]]:
+        return self.reference.designation_periods(hotel)
+
     def settings_on(self, program: Program, on: dt.date):
         return self.reference.settings_on(program, on)
 
@@ -162,9 +165,12 @@ def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups
     program = hotel.program
     settings = lookups.settings_on(program, paid_on)
     tier = Tier.MEMBER
+    statuses: tuple[tuple[dt.date, dt.date, str], ...] = ()
     if program.is_one_harmony:
-        period = status_on(member=member, on=paid_on)  # OE6: the status in force on the date of use
+        period = status_on(member=member, on=paid_on)  # the status on the payment date, recorded on the bill
         tier = period.tier if period else Tier.MEMBER
+        # OE6 per unit on its date of use: the member's status periods as plain data (prefetched with the member)
+        statuses = tuple((p.valid_from, p.valid_until, p.tier) for p in member.status_periods.all())
     rates = rb.Rates(
         stay_points=settings.stay_points,
         stay_per_yen=settings.stay_per_yen,
@@ -190,8 +196,10 @@ def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups
         rates=rates,
         designated_outlets=lookups.designated_on(hotel, paid_on),
         known_outlets=frozenset(lookups.outlets_of(hotel)),
-        member_since=member.member_since,
+        member_since=member.member_since,  # NX13, OE1: judged per unit on its date of use
         status=tier,
+        designations=lookups.designation_periods(hotel),  # NE2 per unit on its date of use
+        statuses=statuses,  # OE6 per unit on its date of use
     )
     return context, settings, tier
 

@@ -279,3 +279,60 @@ def test_import_bills_reports_a_failed_worker(postgres_only, tmp_path, monkeypat
     path.write_text("\n".join(json.dumps({**EXAMPLE, "member": "1", "number": f"F-{n}"}) for n in range(30)))
     with pytest.raises(CommandError, match=r"(?s)worker failed.*database went away"):
         _import(path, "--workers", "2", "--batch-size", "5")
+
+
+# --- Date of use (RULEBOOK conventions): NE2 and OE6 per unit, not on the payment date --------------------------
+
+
+def test_ne2_a_room_charged_check_earns_when_its_outlet_was_designated_on_the_day_of_the_meal(world):
+    # Given Satsuki stops being designated on 2025-03-02, the day before the example folio is paid (2025-03-03)
+    from points.models import OutletDesignation
+
+    hotel, _member, payload = world
+    OutletDesignation.objects.create(
+        outlet_id=hotel.outlets.get(code="SATSUKI").pk, effective_from=D(2025, 3, 2), designated=False
+    )
+    # When the folio with the Satsuki dinner of 2025-03-01 is reported
+    body = bill_record(payload=payload).body
+    # Then the dinner earns (designated on the day of the meal): the contract's 3,910 points
+    assert body["points"] == 3910
+    assert [e["rule"] for e in body["exclusions"]] == ["NX3"]
+    # And a dinner of 2025-03-02, once it is no longer designated, earns nothing (NE2)
+    later = copy.deepcopy(payload)
+    later["number"], later["room_charged_checks"][0]["date"] = "F-1002", "2025-03-02"
+    body = bill_record(payload=later).body
+    assert body["points"] == 3450
+    assert [e["rule"] for e in body["exclusions"]] == ["NX3", "NE2"]
+
+
+def test_oe6_a_stay_across_march_31_gets_each_nights_tier(oh):
+    # Given a One Harmony member Loyal until 2025-03-31 and Exclusive from 2025-04-01 (ST1)
+    from members.models import StatusPeriod
+
+    hotel = HotelFactory(code="HOK", program=oh, brand="okura")
+    member = make_member("one-harmony", enrolled_on=D(2020, 1, 1))
+    StatusPeriod.objects.create(
+        member=member, tier="loyal", valid_from=D(2024, 4, 1), valid_until=D(2025, 3, 31), qualification_year=2023
+    )
+    StatusPeriod.objects.create(
+        member=member, tier="exclusive", valid_from=D(2025, 4, 1), valid_until=D(2026, 3, 31), qualification_year=2024
+    )
+    # When a stay of the nights of March 31 and April 1 (30,000 each: 600 points) is paid on April 2
+    payload = {
+        "hotel": hotel.code,
+        "number": "OH-1",
+        "member": member.number,
+        "kind": "stay",
+        "paid_on": "2025-04-02",
+        "reservation_channel": "reservation_center",
+        "payments": [{"method": "credit_card", "amount": 60000}],
+        "rooms": [{"room": "801", "member_room": True, "for_points": True}],
+        "charges": [
+            {"date": "2025-03-31", "room": "801", "category": "room", "amount": 30000},
+            {"date": "2025-04-01", "room": "801", "category": "room", "amount": 30000},
+        ],
+    }
+    body = bill_record(payload=payload).body
+    # Then the March night earns the Loyal bonus (+25%) and the April night the Exclusive one (+50%)
+    assert [u["bonus_points"] for u in body["units"]] == [150, 300]
+    assert (body["points"], body["bonus_points"]) == (1200, 450)

@@ -157,6 +157,32 @@ def test_ne2_room_charged_check_at_an_outlet_not_designated_earns_nothing():
     assert earned(calc)[1] == ("check C-1 BANQUET", 0, 0)
 
 
+def test_ne2_a_room_charged_check_is_judged_on_the_day_of_the_meal_not_the_payment_day():
+    # Given Satsuki was designated until March 2 and not from then on (its designation changes, by date)
+    designations = {"SATSUKI": ((date(2007, 10, 1), True), (MAR2, False))}
+    # And a stay paid on March 3 with a dinner at Satsuki on March 1, charged to the room
+    bill = stay(night(10000), checks=[check("C-1", dish(3000), day=MAR1)])
+    # When calculated with the designations by date (Date of use convention)
+    calc = calculate(bill, context(designated_outlets=frozenset(), designations=designations))
+    # Then the dinner earns: the outlet was designated on the day of the meal
+    assert earned(calc) == [("2025-03-01 room 1203", 10000, 500), ("check C-1 SATSUKI", 3000, 150)]
+    assert calc.exclusions == ()
+    # And a dinner of March 2, when it no longer was, earns nothing (NE2)
+    later = stay(night(10000), checks=[check("C-2", dish(3000), day=MAR2)])
+    calc = calculate(later, context(designations=designations))
+    assert excluded(calc) == [("NE2", 3000)]
+
+
+def test_ne2_a_dining_bill_is_judged_on_its_date_of_use():
+    # Given a dinner on March 1 paid on March 3, Satsuki designated from March 1 to March 2
+    designations = {"SATSUKI": ((MAR1, True), (MAR3, False))}
+    bill = replace(dining(dish(3000)), paid_on=MAR3)
+    # Then it earns: designated on the day of use, whatever the payment day
+    assert calculate(bill, context(designations=designations)).points == 150
+    # And an outlet with no designation at all earns nothing
+    assert excluded(calculate(bill, context(designations={}))) == [("NE2", 3000)]
+
+
 # --------------------------------------------------------------------------
 # NE3 eligible amounts
 # --------------------------------------------------------------------------

@@ -364,6 +364,32 @@ def test_oe6_the_bonus_percentages_are_settings():
     assert calc.bonus_points == 60
 
 
+def test_oe6_each_night_gets_the_status_in_force_on_its_date_of_use():
+    # Given a Loyal member whose status ends on March 31 and who is Exclusive from April 1 (ST1)
+    statuses = ((date(2024, 4, 1), date(2025, 3, 31), "loyal"), (APR1, date(2026, 3, 31), "exclusive"))
+    # And a stay of the nights of March 30, March 31 and April 1, paid on April 2
+    mar30, mar31 = date(2025, 3, 30), date(2025, 3, 31)
+    bill = replace(stay(night(30000, mar30), night(30000, mar31), night(30000, APR1)), paid_on=APR2)
+    # When calculated with the status periods (Date of use convention), the payment-day status being Exclusive
+    calc = calculate(bill, context(status="exclusive", statuses=statuses))
+    # Then the March nights get the Loyal bonus (+25%), the April night the Exclusive one (+50%)
+    assert [(u.label, u.points, u.bonus_points) for u in calc.units] == [
+        ("2025-03-30 room 801", 600, 150),
+        ("2025-03-31 room 801", 600, 150),
+        ("2025-04-01 room 801", 600, 300),
+    ]
+    assert calc.bonus_points == 600
+
+
+def test_oe6_a_room_charged_check_gets_the_status_of_the_day_of_the_meal():
+    # Given a member Loyal until March 31 and Member (no status) after
+    statuses = ((date(2024, 4, 1), date(2025, 3, 31), "loyal"),)
+    bill = stay(night(30000, APR1), checks=[check("C-1", dish(10000), day=date(2025, 3, 31))])
+    calc = calculate(bill, context(statuses=statuses))
+    # Then the night of April 1 earns no bonus and the dinner of March 31 earns the Loyal one
+    assert [u.bonus_points for u in calc.units] == [0, 25]
+
+
 def test_oe6_a_bill_that_earns_nothing_earns_no_bonus():
     calc = calculate(stay(night(30000), reservation_channel="group"), context(status="exclusive"))
     assert (calc.points, calc.bonus_points) == (0, 0)
