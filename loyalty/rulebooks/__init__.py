@@ -33,6 +33,7 @@ from loyalty.rulebooks.bill import Bill, Charge, Check, Payment, Room
 from loyalty.rulebooks.choices import (
     CHANNELS,
     CHARGE_CATEGORIES,
+    DIRECT_CHANNELS,
     KINDS,
     NEW_OTANI,
     ONE_HARMONY,
@@ -66,6 +67,7 @@ __all__ = [
     "CHANNELS",
     "CHARGE_CATEGORIES",
     "DEFAULT_RATES",
+    "DIRECT_CHANNELS",
     "KINDS",
     "NEW_OTANI",
     "ONE_HARMONY",

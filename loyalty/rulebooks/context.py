@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from loyalty.rulebooks.choices import JAL_COUPON_BRANDS, STATUSES
+from loyalty.rulebooks.choices import DIRECT_CHANNELS, JAL_COUPON_BRANDS, STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ class Rates:
     excluded_categories: frozenset[str] = frozenset()  # NX15
     max_rooms: int = 2  # NE5
     posting_days: int = 10  # NE7
+    earning_channels: frozenset[str] = DIRECT_CHANNELS  # NE4 (4) / OE3: reservation channels of stays that earn
 
     def __post_init__(self) -> None:
         if self.stay_per_yen <= 0 or self.dining_per_yen <= 0:

@@ -20,7 +20,7 @@ New Otani has no status bonus: ``bonus_points`` is always 0.
 from __future__ import annotations
 
 from loyalty.rulebooks.bill import Bill
-from loyalty.rulebooks.choices import NEW_OTANI
+from loyalty.rulebooks.choices import DIRECT_CHANNELS, NEW_OTANI
 from loyalty.rulebooks.context import Context, Rates
 from loyalty.rulebooks.earning import NON_EARNING_MEANS, yen
 from loyalty.rulebooks.results import Calculation
@@ -29,16 +29,16 @@ from loyalty.rulebooks.worksheet import Worksheet
 PROGRAM = NEW_OTANI
 
 #: The Defaults the office starts with (NE1: 5 points per full JPY 100, stays and
-#: dining alike; NX2: JPY 100 minimum; NE5: two rooms). Admin-editable settings:
-#: the platform passes the ones in force on the date of use.
-DEFAULT_RATES = Rates(stay_points=5, stay_per_yen=100, dining_points=5, dining_per_yen=100)
+#: dining alike; NX2: JPY 100 minimum; NE5: two rooms; NE4 (4): stays reserved by
+#: phone, on the official website or through the reservation center earn, a
+#: walk-in does not). Admin-editable settings: the platform passes the ones in force.
+DEFAULT_RATES = Rates(
+    stay_points=5, stay_per_yen=100, dining_points=5, dining_per_yen=100, earning_channels=DIRECT_CHANNELS
+)
 
 # NX15 first (a category New Otani specifies), then NX3 (folio), NX4 (checks).
 CHARGE_RULES = {"configured": "NX15", "stay": "NX3", "dining": "NX4"}
 
-# NE4 (4): stays reserved by phone directly with the hotel or on its official
-# website earn; walk-ins and the hotel's own reservation center book directly too.
-EARNING_CHANNELS = frozenset({"phone", "official_website", "walk_in", "reservation_center"})
 
 # NE9: the payment parts that earn nothing, and the exclusion each one cites.
 NON_EARNING_PAYMENTS = {
@@ -147,8 +147,9 @@ def whole_bill_exclusion(bill: Bill, context: Context) -> tuple[str, str] | None
         # NE4 (3): paid on the spot; a complimentary stay is not paid at all.
         if bill.reservation_channel == "complimentary":
             return "NE4", "complimentary stays are not paid on the spot"
-        # NE4 (4): reserved by phone with the hotel or on its official website.
-        if bill.reservation_channel not in EARNING_CHANNELS:
+        # NE4 (4): reserved by phone with the hotel or on its official website; the channels that earn are a
+        # program setting (Default: phone, official website, reservation center; not a walk-in).
+        if bill.reservation_channel not in rates.earning_channels:
             return "NE4", "the stay was not reserved directly with the hotel"
     return None
 

@@ -26,7 +26,7 @@ and do not apply here.
 from __future__ import annotations
 
 from loyalty.rulebooks.bill import Bill
-from loyalty.rulebooks.choices import ONE_HARMONY
+from loyalty.rulebooks.choices import DIRECT_CHANNELS, ONE_HARMONY
 from loyalty.rulebooks.context import Context, Rates
 from loyalty.rulebooks.earning import NON_EARNING_MEANS
 from loyalty.rulebooks.results import Calculation
@@ -36,13 +36,19 @@ PROGRAM = ONE_HARMONY
 
 #: The Defaults the office starts with (OE2: stays 20 per full JPY 1,000, dining
 #: 10 per full JPY 1,000; OE6: +25% Loyal, +50% Exclusive). Admin-editable.
-DEFAULT_RATES = Rates(stay_points=20, stay_per_yen=1000, dining_points=10, dining_per_yen=1000)
+#: OE3: the channels of stays that earn everywhere are a program setting (Default: the reservation centers, the
+#: official website, and directly with the hotel: by phone or at its desk, ``walk_in``).
+DEFAULT_RATES = Rates(
+    stay_points=20,
+    stay_per_yen=1000,
+    dining_points=10,
+    dining_per_yen=1000,
+    earning_channels=DIRECT_CHANNELS | {"walk_in"},
+)
 
 # OE2: eligibility as NE3; every charge set aside cites OE2 with its reason in words.
 CHARGE_RULES = {"configured": "OE2", "stay": "OE2", "dining": "OE2"}
 
-# OE3: reservation channels of stays that earn everywhere.
-EARNING_CHANNELS = frozenset({"phone", "official_website", "reservation_center", "walk_in"})
 # OE3: travel agencies and online travel agencies earn only where the hotel allows it.
 AGENCY_CHANNELS = frozenset({"travel_agency", "ota"})
 
@@ -90,7 +96,7 @@ def whole_bill_exclusion(bill: Bill, context: Context) -> tuple[str, str] | None
     """The reason the whole billing earns nothing at One Harmony, or None."""
     if bill.kind == "stay":
         channel = bill.reservation_channel
-        if channel in EARNING_CHANNELS:
+        if channel in context.rates.earning_channels:  # OE3, a program setting
             return None
         if channel in AGENCY_CHANNELS:
             if context.hotel.travel_agency_stays_earn:

@@ -43,6 +43,14 @@ class Program(models.Model):
         return self.code == self.NEW_OTANI
 
 
+def default_earning_channels() -> list[str]:
+    """NE4 Default: stays reserved by phone, on the official website or through the reservation center earn; a
+    walk-in does not (One Harmony's rows add ``walk_in``, OE3: booked directly with the hotel)."""
+    from loyalty.rulebooks import DIRECT_CHANNELS
+
+    return sorted(DIRECT_CHANNELS)
+
+
 class ProgramSettings(models.Model):
     """Every Default of the rulebook, effective-dated (PT1): a bill is judged by the row in force on its date of use.
 
@@ -92,6 +100,16 @@ class ProgramSettings(models.Model):
         _("adjustments above this need a supervisor"), default=10000
     )
     history = HistoricalRecords()
+    # NE4 (4), OE3: the reservation channels of stays that earn.
+    earning_channels = models.JSONField(
+        _("reservation channels that earn"),
+        default=default_earning_channels,
+        blank=True,
+        help_text=_(
+            "NE4/OE3: stays booked through these channels earn (Default: phone, official_website, "
+            "reservation_center; One Harmony also walk_in)."
+        ),
+    )
 
     class Meta:
         ordering = ["program", "-effective_from"]

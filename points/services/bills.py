@@ -182,6 +182,7 @@ def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups
         excluded_categories=frozenset(settings.excluded_categories or ()),
         max_rooms=settings.max_rooms,
         posting_days=settings.posting_delay_days,
+        earning_channels=frozenset(settings.earning_channels),  # NE4 (4), OE3
     )
     context = rb.Context(
         program=program.code,

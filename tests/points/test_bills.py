@@ -336,3 +336,22 @@ def test_oe6_a_stay_across_march_31_gets_each_nights_tier(oh):
     # Then the March night earns the Loyal bonus (+25%) and the April night the Exclusive one (+50%)
     assert [u["bonus_points"] for u in body["units"]] == [150, 300]
     assert (body["points"], body["bonus_points"]) == (1200, 450)
+
+
+def test_ne4_the_earning_channels_are_a_program_setting_default_no_walk_in(world):
+    # Given the New Otani settings as migrated: the NE4 Default channels
+    from members.models import ProgramSettings
+
+    _hotel, member, payload = world
+    settings = ProgramSettings.objects.get(program=member.program)
+    assert sorted(settings.earning_channels) == ["official_website", "phone", "reservation_center"]
+    # When a walk-in stay is reported
+    payload["reservation_channel"] = "walk_in"
+    body = bill_record(payload=payload).body
+    # Then it earns nothing (NE4: a walk-in has no reservation)
+    assert body["points"] == 0 and body["exclusions"][0]["rule"] == "NE4"
+    # And once the office adds walk-ins, a walk-in stay earns
+    settings.earning_channels = [*settings.earning_channels, "walk_in"]
+    settings.save()
+    payload["number"] = "F-1002"
+    assert bill_record(payload=payload).body["points"] == 3910

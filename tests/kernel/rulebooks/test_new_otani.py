@@ -244,13 +244,35 @@ def test_ne4_conditions_not_met_earn_nothing(bill, detail):
     assert calc.exclusions == (Exclusion("NE4", 10000, detail, None, "bill"),)
 
 
-@pytest.mark.parametrize("channel", ["phone", "official_website", "walk_in", "reservation_center"])
+@pytest.mark.parametrize("channel", ["phone", "official_website", "reservation_center"])
 def test_ne4_stays_reserved_directly_with_the_hotel_earn(channel):
-    # Given a night of 10,000 reserved directly
+    # Given a night of 10,000 reserved directly (NE4 Default: phone, official website, reservation center)
     calc = calculate(stay(night(10000), reservation_channel=channel), context())
     # Then it earns 500
     assert calc.points == 500
     assert calc.exclusions == ()
+
+
+def test_ne4_default_a_walk_in_stay_has_no_reservation_and_earns_nothing():
+    # Given a night of 10,000 without a reservation, under the NE4 Default channels
+    assert NOC_RATES.earning_channels == frozenset({"phone", "official_website", "reservation_center"})
+    calc = calculate(stay(night(10000), reservation_channel="walk_in"), context())
+    # Then it earns nothing, for NE4
+    assert calc.points == 0
+    assert calc.exclusions == (
+        Exclusion("NE4", 10000, "the stay was not reserved directly with the hotel", None, "bill"),
+    )
+
+
+def test_ne4_the_earning_channels_are_a_setting_the_office_may_extend_to_walk_ins():
+    # Given the office added walk-ins to the channels that earn
+    rates = replace(NOC_RATES, earning_channels=NOC_RATES.earning_channels | {"walk_in"})
+    calc = calculate(stay(night(10000), reservation_channel="walk_in"), context(rates=rates))
+    # Then a walk-in stay earns
+    assert calc.points == 500
+    # And a channel the office removes no longer earns
+    rates = replace(NOC_RATES, earning_channels=frozenset({"official_website"}))
+    assert calculate(stay(night(10000), reservation_channel="phone"), context(rates=rates)).points == 0
 
 
 # --------------------------------------------------------------------------

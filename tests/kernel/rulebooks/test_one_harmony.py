@@ -269,6 +269,16 @@ def test_oe3_group_complimentary_and_other_rates_earn_nothing(channel, detail):
     assert [u.points for u in calc.units] == [0]
 
 
+def test_oe3_the_earning_channels_are_a_setting():
+    # Given One Harmony's Default channels (OE3: reservation centers, official website, directly with the hotel)
+    assert OH_RATES.earning_channels == frozenset({"phone", "official_website", "reservation_center", "walk_in"})
+    # When the office takes walk-ins off the list
+    rates = replace(OH_RATES, earning_channels=OH_RATES.earning_channels - {"walk_in"})
+    calc = calculate(stay(night(30000), reservation_channel="walk_in"), context(rates=rates))
+    # Then a walk-in stay earns nothing (OE3)
+    assert excluded(calc) == [("OE3", 30000)]
+
+
 # --------------------------------------------------------------------------
 # OE4 restaurant bills charged to the room
 # --------------------------------------------------------------------------
