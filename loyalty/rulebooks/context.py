@@ -53,6 +53,7 @@ class Rates:
     max_rooms: int = 2  # NE5
     posting_days: int = 10  # NE7
     earning_channels: frozenset[str] = DIRECT_CHANNELS  # NE4 (4) / OE3: reservation channels of stays that earn
+    jal_coupon_checks_earn: bool = False  # OE5: room-charged checks of a folio paid with JAL Coupons (Default: no)
 
     def __post_init__(self) -> None:
         if self.stay_per_yen <= 0 or self.dining_per_yen <= 0:

@@ -10,7 +10,8 @@ The member FAQ is short; where it is silent the Rulebook gives Defaults, and
    website or directly with the hotel; travel-agency and online-agency stays only
    at hotels that allow it; group, complimentary and other organizations' rates
    never (OE3). A restaurant/bar bill paid wholly or partly with JAL Coupons
-   earns nothing (OE5); a stay paid with them earns.
+   earns nothing (OE5), a check charged to a room whose folio is paid with them
+   included (Default); a stay paid with them earns.
 3. Rooms the member neither stays in nor names for points, and uses before the
    day of registration (OE1), earn nothing.
 4. Parts paid with Reward Certificates, coupons, other organizations' points or
@@ -66,10 +67,17 @@ def calculate(bill: Bill, context: Context) -> Calculation:
         return sheet.exclude_bill(*reason)
 
     earning_rooms = {r.room for r in bill.rooms if r.member_room or r.for_points}
+    # OE5: a restaurant/bar bill paid wholly or partly with JAL Coupons earns nothing; a check charged to a room
+    # whose folio is so paid is such a bill (Default, a setting); the stay's own charges still earn.
+    coupon_checks = any(p.method == "jal_coupon" for p in bill.payments) and not context.rates.jal_coupon_checks_earn
     for unit in sheet.units:
         if unit.room is not None and unit.room not in earning_rooms:
             # OE2: only the member's room and rooms named for points earn.
             sheet.exclude_unit(unit, "OE2", f"room {unit.room} was not the member's or named for points")
+        elif unit.kind == "check" and coupon_checks:
+            sheet.exclude_unit(
+                unit, "OE5", "restaurant and bar bills charged to a room paid with JAL Coupons earn no points"
+            )
         elif unit.date < context.member_since:
             # OE1: points are earned from the day of registration.
             sheet.exclude_unit(

@@ -110,6 +110,12 @@ class ProgramSettings(models.Model):
             "reservation_center; One Harmony also walk_in)."
         ),
     )
+    # OE5: a check charged to a room whose folio is paid wholly or partly with JAL Coupons.
+    jal_coupon_checks_earn = models.BooleanField(
+        _("room-charged checks of a folio paid with JAL Coupons earn"),
+        default=False,
+        help_text=_("OE5 Default: no (a restaurant/bar bill paid with JAL Coupons earns nothing)."),
+    )
 
     class Meta:
         ordering = ["program", "-effective_from"]

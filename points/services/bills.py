@@ -183,6 +183,7 @@ def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups
         max_rooms=settings.max_rooms,
         posting_days=settings.posting_delay_days,
         earning_channels=frozenset(settings.earning_channels),  # NE4 (4), OE3
+        jal_coupon_checks_earn=settings.jal_coupon_checks_earn,  # OE5
     )
     context = rb.Context(
         program=program.code,

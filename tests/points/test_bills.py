@@ -355,3 +355,35 @@ def test_ne4_the_earning_channels_are_a_program_setting_default_no_walk_in(world
     settings.save()
     payload["number"] = "F-1002"
     assert bill_record(payload=payload).body["points"] == 3910
+
+
+def test_oe5_default_a_room_charged_check_of_a_folio_paid_with_jal_coupons_earns_nothing(oh):
+    # Given a Nikko hotel that takes JAL Coupons and a member's folio: a night of 30,000 and a dinner of 5,000
+    # charged to the room, paid partly with JAL Coupons
+    hotel = HotelFactory(code="NKT", program=oh, brand="nikko", accepts_jal_coupons=True)
+    OutletFactory(hotel=hotel, code="BENKAY")
+    member = make_member("one-harmony", enrolled_on=D(2020, 1, 1))
+    payload = {
+        "hotel": "NKT",
+        "number": "N-1",
+        "member": member.number,
+        "kind": "stay",
+        "paid_on": "2025-05-06",
+        "reservation_channel": "official_website",
+        "payments": [{"method": "jal_coupon", "amount": 10000}, {"method": "credit_card", "amount": 25000}],
+        "rooms": [{"room": "901", "member_room": True, "for_points": True}],
+        "charges": [{"date": "2025-05-05", "room": "901", "category": "room", "amount": 30000}],
+        "room_charged_checks": [
+            {
+                "outlet": "BENKAY",
+                "number": "B-1",
+                "date": "2025-05-05",
+                "charges": [{"category": "food_beverage", "amount": 5000}],
+            },
+        ],
+    }
+    # When it is reported under the OE5 Default (jal_coupon_checks_earn off)
+    body = bill_record(payload=payload).body
+    # Then the stay's night earns (600) and the dinner nothing, for OE5
+    assert body["points"] == 600
+    assert [(e["rule"], e["amount"]) for e in body["exclusions"]] == [("OE5", 5000)]

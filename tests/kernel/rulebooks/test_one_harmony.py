@@ -311,16 +311,44 @@ def test_oe4_every_outlet_of_a_member_hotel_earns():
 
 
 def test_oe5_a_stay_paid_with_jal_coupons_earns():
-    # Given a stay at a Nikko hotel of 30,000 + a check of 5,000, half in JAL Coupons
+    # Given a stay at a Nikko hotel of 30,000, half in JAL Coupons
+    bill = stay(night(30000), payments=[Payment("jal_coupon", 15000), Payment("cash", 15000)])
+    calc = calculate(bill, context(hotel=NIKKO))
+    # Then it earns in full
+    assert calc.points == 600
+    assert calc.exclusions == ()
+
+
+@pytest.mark.parametrize("coupon", [1000, 35000])
+def test_oe5_default_a_check_charged_to_a_room_paid_with_jal_coupons_earns_nothing(coupon):
+    # Given a stay at a Nikko hotel of 30,000 + a dinner of 5,000 charged to the room, the folio paid partly or
+    # wholly with JAL Coupons
+    payments = [Payment("jal_coupon", coupon)] + ([Payment("cash", 35000 - coupon)] if coupon < 35000 else [])
+    bill = stay(night(30000), checks=[check("C-1", dish(5000))], payments=payments)
+    # When calculated under the OE5 Default (such a check is a restaurant bill paid with JAL Coupons)
+    assert OH_RATES.jal_coupon_checks_earn is False
+    calc = calculate(bill, context(hotel=NIKKO))
+    # Then the dinner earns nothing and the stay's own night still earns
+    assert earned(calc) == [("2025-04-01 room 801", 30000, 600), ("check C-1 YAMAZATO", 0, 0)]
+    assert calc.exclusions == (
+        Exclusion(
+            "OE5",
+            5000,
+            "restaurant and bar bills charged to a room paid with JAL Coupons earn no points",
+            "check C-1 YAMAZATO",
+            "unit",
+        ),
+    )
+
+
+def test_oe5_room_charged_checks_of_a_coupon_folio_earn_if_the_office_says_so():
+    rates = replace(OH_RATES, jal_coupon_checks_earn=True)
     bill = stay(
         night(30000),
         checks=[check("C-1", dish(5000))],
         payments=[Payment("jal_coupon", 17500), Payment("cash", 17500)],
     )
-    calc = calculate(bill, context(hotel=NIKKO))
-    # Then everything earns, the room-charged check included
-    assert calc.points == 600 + 50
-    assert calc.exclusions == ()
+    assert calculate(bill, context(hotel=NIKKO, rates=rates)).points == 600 + 50
 
 
 @pytest.mark.parametrize("coupon", [1000, 11000])
