@@ -90,6 +90,9 @@ class Context:
     # ``(valid_from, valid_until, tier)``; None: ``status`` holds on every date.
     designations: Mapping[str, tuple[tuple[date, bool], ...]] | None = None
     statuses: tuple[tuple[date, date, str], ...] | None = None
+    # NE6: the ``(room, night)`` pairs of this hotel that already earned for another bill (another member sharing
+    # the room): only one of them earns for it, the first bill reported.
+    rooms_earned_elsewhere: frozenset[tuple[str, date]] = frozenset()
 
     def designated_on(self, outlet: str | None, on: date) -> bool:
         """NE2: was ``outlet`` a designated restaurant/bar on ``on`` (the date of use)?

@@ -8,6 +8,7 @@ Read top to bottom, :func:`calculate` follows the terms:
 2. Some bills earn nothing at all (Art. 2 (1)-(15), Art. 5): the first reason
    that applies is recorded with the bill's payment total.
 3. Some units earn nothing: rooms beyond the two the member may name (NE5),
+   a room night another member sharing the room already earned for (NE6),
    room-charged checks of outlets not designated on the date of use (NE2), uses
    before admission (NX13).
 4. Parts paid with Reward Certificates, coupons, other organizations' points or
@@ -72,6 +73,9 @@ def calculate(bill: Bill, context: Context) -> Calculation:
         elif unit.room is not None and unit.room not in earning_rooms:
             # NE5: the member's own room and one other room the member names.
             sheet.exclude_unit(unit, "NE5", why_not.get(unit.room, f"room {unit.room} is not on the bill"))
+        elif sheet.room_earned_elsewhere(unit):
+            # NE6: members sharing a room: only one of them earns for it, the first bill reported.
+            sheet.exclude_unit(unit, "NE6", f"room {unit.room} already earned for this night on another bill")
         elif unit.date < context.member_since:
             # NX13: uses before the date of admission (M6).
             sheet.exclude_unit(

@@ -74,6 +74,9 @@ def calculate(bill: Bill, context: Context) -> Calculation:
         if unit.room is not None and unit.room not in earning_rooms:
             # OE2: only the member's room and rooms named for points earn.
             sheet.exclude_unit(unit, "OE2", f"room {unit.room} was not the member's or named for points")
+        elif sheet.room_earned_elsewhere(unit):
+            # OE2 (units as NE6): members sharing a room: only one of them earns for it, the first bill reported.
+            sheet.exclude_unit(unit, "OE2", f"room {unit.room} already earned for this night on another bill")
         elif unit.kind == "check" and coupon_checks:
             sheet.exclude_unit(
                 unit, "OE5", "restaurant and bar bills charged to a room paid with JAL Coupons earn no points"

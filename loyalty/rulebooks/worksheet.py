@@ -186,6 +186,10 @@ class Worksheet:
             self.exclusions.append(Exclusion(rule, draft.eligible, detail, draft.label, "unit"))
         draft.eligible = 0
 
+    def room_earned_elsewhere(self, draft: _Draft) -> bool:
+        """NE6: is this a room night another member's bill already earned for (one member per shared room)?"""
+        return draft.room is not None and (draft.room, draft.date) in self.context.rooms_earned_elsewhere
+
     def reduce_by_payment(self, amount: int, rule: str, detail: str) -> int:
         """NE9: take a payment part that earns nothing off the eligible units.
 

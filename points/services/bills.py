@@ -44,6 +44,7 @@ from ..models import (
     BillRefund,
     BillRoom,
     BillUnit,
+    EarnedRoomNight,
     Hotel,
     LedgerEntry,
     Outlet,
@@ -127,6 +128,32 @@ class Lookups:
     def __init__(self):
         self.reference = reference()
         self.members: dict[tuple[int, str], Member] = {}
+        # NE6: room nights already earned, by hotel id: {(room, night)}. Read for a batch of several bills (one
+        # query), or when asked (``check_claims``: a bill met a concurrent one); a single bill is written on the
+        # optimistic guess that nobody else earned its room nights, and the unique constraint tells it otherwise.
+        self.earned_nights: dict[int, set[tuple[str, dt.date]]] = {}
+        self.check_claims = False
+
+    def resolve_earned_nights(self, payloads: Sequence[dict]) -> None:
+        """NE6: the room nights of this batch's stays that bills already earned for, in one query."""
+        self.earned_nights = {}
+        if len(payloads) < 2 and not self.check_claims:
+            return
+        hotels, rooms, nights = set(), set(), set()
+        for payload in payloads:
+            hotel = self.hotel(payload.get("hotel") or "")
+            if hotel is None or payload.get("kind") != "stay":
+                continue
+            hotels.add(hotel.pk)
+            rooms.update(r.get("room") for r in payload.get("rooms", ()))
+            nights.update(c.get("date") or payload["paid_on"] for c in payload.get("charges", ()))
+        if not hotels or not nights:
+            return
+        days = [_date(n) for n in nights]
+        for hotel_id, room, night in EarnedRoomNight.objects.filter(
+            hotel_id__in=hotels, room__in=rooms, night_of__range=(min(days), max(days))
+        ).values_list("hotel_id", "room", "night_of"):
+            self.earned_nights.setdefault(hotel_id, set()).add((room, night))
 
     def resolve_members(self, payloads: Sequence[dict]) -> None:
         """Resolve every card number of a batch at once, per program (M2): a few queries, not some per bill."""
@@ -161,7 +188,14 @@ class Lookups:
         return self.reference.settings_on(program, on)
 
 
-def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups) -> tuple[rb.Context, object, str]:
+def _context(
+    *,
+    hotel: Hotel,
+    member: Member,
+    paid_on: dt.date,
+    lookups: Lookups,
+    earned_elsewhere: frozenset[tuple[str, dt.date]] = frozenset(),
+) -> tuple[rb.Context, object, str]:
     program = hotel.program
     settings = lookups.settings_on(program, paid_on)
     tier = Tier.MEMBER
@@ -202,6 +236,7 @@ def _context(*, hotel: Hotel, member: Member, paid_on: dt.date, lookups: Lookups
         status=tier,
         designations=lookups.designation_periods(hotel),  # NE2 per unit on its date of use
         statuses=statuses,  # OE6 per unit on its date of use
+        rooms_earned_elsewhere=earned_elsewhere,  # NE6: room nights another member's bill earned for
     )
     return context, settings, tier
 
@@ -283,7 +318,14 @@ def _prepare(
     if member.closed_on is not None:
         raise MembershipClosed(f"membership {member.number} is closed (M9): it earns no points")
     rb_bill = to_rulebook_bill(payload)
-    context, settings, tier = _context(hotel=hotel, member=member, paid_on=rb_bill.paid_on, lookups=lookups)
+    earned = lookups.earned_nights.setdefault(hotel.pk, set())
+    context, settings, tier = _context(
+        hotel=hotel,
+        member=member,
+        paid_on=rb_bill.paid_on,
+        lookups=lookups,
+        earned_elsewhere=frozenset(earned) if earned else frozenset(),
+    )
     problems = rb.validate(rb_bill, context)
     if problems:
         first = problems[0]
@@ -294,6 +336,7 @@ def _prepare(
         error.code = first.code
         raise error
     calc = rb.calculate(rb_bill, context)
+    earned.update(_room_nights_earned(calc))  # NE6: a later bill of this batch sees them
     posts_on = rb_bill.paid_on + dt.timedelta(days=settings.posting_delay_days)  # NE7
     expires_on = valid_through(hotel.program.code, rb_bill.paid_on)  # EX1/EX2 from the date of use (EX3)
     outcome.body = _response(payload, calc, posts_on)
@@ -309,6 +352,12 @@ def _prepare(
         rb_bill=rb_bill,
         outlets=lookups.outlets_of(hotel),
     )
+
+
+def _room_nights_earned(calc: rb.Calculation) -> set[tuple[str, dt.date]]:
+    """NE6: the ``(room, night)`` pairs this calculation earned points for (room charges, packages, additional room
+    charges of a night): only this bill earns for them."""
+    return {(u.room, u.date) for u in calc.units if u.room is not None and u.points > 0}
 
 
 # The rows ``_write`` inserts, one type per table: the fields are the columns (attnames) given to the write batch
@@ -400,6 +449,13 @@ class BillExclusionRow(NamedTuple):
     unit: str
 
 
+class EarnedRoomNightRow(NamedTuple):
+    hotel_id: int
+    room: str
+    night_of: dt.date
+    bill_id: int
+
+
 class StayNightRow(NamedTuple):
     member_id: int
     night_of: dt.date
@@ -444,6 +500,7 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
     units: list[BillUnitRow] = []
     exclusions: list[BillExclusionRow] = []
     nights: list[StayNightRow] = []
+    earned: list[EarnedRoomNightRow] = []
     for n, (p, bill_id) in enumerate(zip(prepared, bill_ids, strict=True)):
         payload, calc, b = p.outcome.payload, p.calc, p.rb_bill
         p.outcome.bill_id, p.outcome.created, awards[n] = bill_id, True, replace(awards[n], bill_id=bill_id)
@@ -547,6 +604,10 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
             StayNightRow(member_id=p.member.pk, night_of=night, bill_id=bill_id, hotel_id=p.hotel.pk)
             for night in calc.nights
         ]
+        earned += [
+            EarnedRoomNightRow(hotel_id=p.hotel.pk, room=room, night_of=night, bill_id=bill_id)
+            for room, night in sorted(_room_nights_earned(calc))
+        ]
     with Batch() as batch:
         batch.insert(Bill, BillRow._fields, bills)
         batch.insert(BillCheck, BillCheckRow._fields, checks)
@@ -557,6 +618,8 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
         batch.insert(BillExclusion, BillExclusionRow._fields, exclusions)
         # SH1: one night per member and date, whichever bill reports it first
         batch.insert(StayNight, StayNightRow._fields, nights, ignore_conflicts=True)
+        # NE6: one bill earns for a room's night; a concurrent bill that earned it first makes this fail
+        batch.insert(EarnedRoomNight, EarnedRoomNightRow._fields, earned)
         ledger.points_earn_many(
             awards=[a for a in awards if a.points or a.bonus_points], batch=batch, entry_ids=ids.get(LedgerEntry, [])
         )
@@ -596,6 +659,7 @@ def bills_record(
     """
     lookups = lookups or Lookups()
     lookups.resolve_members(payloads)
+    lookups.resolve_earned_nights(payloads)
     keys = {(p["hotel"], p["number"]) for p in payloads}
     hotels = {h.pk: h.code for code, _ in keys if (h := lookups.hotel(code)) is not None}
     existing = {
@@ -627,6 +691,9 @@ def bills_record(
         with transaction.atomic():
             _write(fresh, source=source)
     except IntegrityError:
+        # A concurrent request recorded the same bill, or earned a room night of it first (NE6): judge again,
+        # reading the room nights earned.
+        lookups.check_claims = True
         if len(payloads) == 1:
             # A concurrent request recorded the same bill first: answer as a resend or a conflict.
             return bills_record(**again, payloads=payloads)

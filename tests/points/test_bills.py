@@ -49,6 +49,13 @@ EXAMPLE = {
 }
 
 
+def in_room(payload: dict, room: str) -> dict:
+    """The same folio in another room (NE6: a room's night earns for one bill only)."""
+    for line in (*payload["rooms"], *payload["charges"]):
+        line["room"] = room
+    return payload
+
+
 @pytest.fixture
 def world(db):
     hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
@@ -180,6 +187,7 @@ def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(worl
     second = copy.deepcopy(payload)
     second["number"] = "F-2002"
     second["paid_on"] = "2026-03-03"
+    in_room(second, "1204")
     bill_record(payload=second)
     post_points(as_of=D(2026, 3, 13))
     assert MemberBalance.objects.get(member=member).posted == 910
@@ -246,6 +254,7 @@ def test_import_bills_in_worker_processes_judges_every_copy_of_a_bill_in_file_or
     for n in range(60):
         bill = copy.deepcopy(EXAMPLE)
         bill["member"], bill["number"] = member.number, f"F-{n}"
+        in_room(bill, f"{1000 + n}")
         bills.append(json.dumps(bill))
     changed = json.loads(bills[7])
     changed["payments"][0]["amount"] = 1
@@ -300,6 +309,7 @@ def test_ne2_a_room_charged_check_earns_when_its_outlet_was_designated_on_the_da
     # And a dinner of 2025-03-02, once it is no longer designated, earns nothing (NE2)
     later = copy.deepcopy(payload)
     later["number"], later["room_charged_checks"][0]["date"] = "F-1002", "2025-03-02"
+    in_room(later, "1204")
     body = bill_record(payload=later).body
     assert body["points"] == 3450
     assert [e["rule"] for e in body["exclusions"]] == ["NX3", "NE2"]
@@ -387,3 +397,87 @@ def test_oe5_default_a_room_charged_check_of_a_folio_paid_with_jal_coupons_earns
     # Then the stay's night earns (600) and the dinner nothing, for OE5
     assert body["points"] == 600
     assert [(e["rule"], e["amount"]) for e in body["exclusions"]] == [("OE5", 5000)]
+
+
+# --- NE6 across bills: members sharing a room, one earns --------------------------------------------------------
+
+
+def _shared_room_bill(payload: dict, member, number: str) -> dict:
+    bill = copy.deepcopy(payload)
+    bill["member"], bill["number"] = member.number, number
+    return bill
+
+
+def test_ne6_two_members_sharing_a_room_on_two_bills_only_the_first_reported_earns_for_it(world):
+    # Given two members sharing room 1203, each with a folio of the same two nights
+    _hotel, member, payload = world
+    other = make_member("new-otani", enrolled_on=D(2020, 1, 1))
+    payload["rooms"][0]["members"] = [other.number]
+    second = _shared_room_bill(payload, other, "F-1002")
+    second["rooms"][0]["members"] = [member.number]
+    # When the first folio is reported, then the second
+    first = bill_record(payload=payload).body
+    body = bill_record(payload=second).body
+    # Then the first earns for the room nights; the second gets NE6 for them and keeps its own dinner's points
+    assert first["points"] == 3910
+    assert body["points"] == 460
+    assert [(e["rule"], e["amount"]) for e in body["exclusions"]] == [("NX3", 2300), ("NE6", 34500), ("NE6", 34500)]
+    # And both members stayed the nights (SH1)
+    assert StayNight.objects.filter(member=other).count() == 2
+
+
+def test_ne6_within_one_batch_the_first_bill_of_the_file_earns_for_the_shared_room(world):
+    from points.services.bills import bills_record
+
+    _hotel, _member, payload = world
+    other = make_member("new-otani", enrolled_on=D(2020, 1, 1))
+    outcomes = bills_record(payloads=[payload, _shared_room_bill(payload, other, "F-1002")])
+    assert [o.body["points"] for o in outcomes] == [3910, 460]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ne6_two_bills_of_a_shared_room_reported_at_once_earn_for_it_once(postgres_only, monkeypatch):
+    # Given two members sharing a room, each with a folio of the same nights
+    import threading
+
+    from django.db import connections
+
+    from points.services import bills as bill_service
+
+    hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
+    OutletFactory(hotel=hotel, code="SATSUKI", name="Satsuki")
+    members = [make_member("new-otani", enrolled_on=D(2020, 1, 1)) for _ in range(2)]
+    payloads = [_shared_room_bill({**EXAMPLE}, m, f"F-{n}") for n, m in enumerate(members)]
+    # And both are judged before either is written (each found no room night earned yet)
+    barrier = threading.Barrier(2, timeout=30)
+    write = bill_service._write
+    local = threading.local()
+
+    def write_after_both_judged(prepared, **kwargs):
+        if not getattr(local, "waited", False):
+            local.waited = True
+            barrier.wait()
+        return write(prepared, **kwargs)
+
+    monkeypatch.setattr(bill_service, "_write", write_after_both_judged)
+    results: list = [None, None]
+
+    def report(i):
+        try:
+            results[i] = bill_record(payload=payloads[i]).body
+        except Exception as error:  # pragma: no cover - shown by the assertion below
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=report, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # When both are written at once, then exactly one earns for the room nights (the unique constraint decides)
+    assert sorted(r["points"] for r in results) == [460, 3910], results
+    from points.models import EarnedRoomNight
+
+    assert EarnedRoomNight.objects.count() == 2
+    assert sum(MemberBalance.objects.get(member=m).pending for m in members) == 3910 + 460

@@ -468,6 +468,25 @@ def test_ne6_a_shared_room_earns_once_for_the_member_of_the_bill():
     assert len(calc.units) == 1
 
 
+def test_ne6_a_room_night_another_members_bill_earned_for_earns_nothing():
+    # Given a two-night stay in room 1203 whose first night already earned for another member's bill
+    bill = stay(night(10000, MAR1), night(10000, MAR2), checks=[check("C-1", dish(2000))])
+    calc = calculate(bill, context(rooms_earned_elsewhere=frozenset({("1203", MAR1)})))
+    # Then only one of the members earns for that night: this bill's first night earns nothing (NE6)
+    assert earned(calc) == [
+        ("2025-03-01 room 1203", 0, 0),
+        ("2025-03-02 room 1203", 10000, 500),
+        ("check C-1 SATSUKI", 2000, 100),
+    ]
+    assert calc.exclusions == (
+        Exclusion(
+            "NE6", 10000, "room 1203 already earned for this night on another bill", "2025-03-01 room 1203", "unit"
+        ),
+    )
+    # And the night still counts in the member's stay history (SH1: nights stayed)
+    assert calc.nights == (MAR1, MAR2)
+
+
 def test_ne6_a_folio_charge_without_room_belongs_to_the_members_room():
     # Given a one-room folio whose room charge names no room
     calc = calculate(stay(night(10000, room=None)), context())
