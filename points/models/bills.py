@@ -181,6 +181,15 @@ class BillRefund(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    lines = models.JSONField(
+        _("lines refunded"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'R1: the refunded lines by position in the bill as sent, {"charges": [...], "checks": [...]}; '
+            "empty for a refund of an amount."
+        ),
+    )
 
     class Meta:
         verbose_name = _("refund")

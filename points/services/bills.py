@@ -19,21 +19,25 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
 
 from loyalty import rulebooks as rb
 from loyalty.db import Batch, ids_reserve
 from loyalty.exceptions import ForbiddenHotel, LoyaltyError
+from loyalty.rulebooks import refunds
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, Program, Tier
-from members.selectors import members_by_cards, settings_on, status_on
+from members.selectors import members_by_cards, status_on
 
 from ..exceptions import (
     BillConflict,
     InvalidBill,
     MembershipClosed,
     NothingToRefund,
+    RefundLineAlreadyRefunded,
     UnknownHotel,
     UnknownMember,
+    UnknownRefundLine,
 )
 from ..models import (
     Bill,
@@ -45,6 +49,7 @@ from ..models import (
     BillRoom,
     BillUnit,
     EarnedRoomNight,
+    EntryKind,
     Hotel,
     LedgerEntry,
     Outlet,
@@ -721,43 +726,128 @@ def bill_record(
 # --- Refunds (R1) ----------------------------------------------------------------------------------------------
 
 
-def _points_after_refund(bill: Bill, refunded: int) -> tuple[int, int]:
-    """R1: the bill's base and bonus points once ``refunded`` yen are taken off, recalculated per unit.
+def _refunded_lines(bill: Bill) -> tuple[set[int], set[int], int]:
+    """The charges and checks (positions in the bill as sent) refunded so far, and the yen refunded as amounts."""
+    charges: set[int] = set()
+    checks: set[int] = set()
+    by_amount = 0
+    for refund in bill.refunds.all():
+        if refund.lines:
+            charges.update(refund.lines.get("charges", ()))
+            checks.update(refund.lines.get("checks", ()))
+        else:
+            by_amount += refund.amount
+    return charges, checks, by_amount
 
-    The refund is taken off the earning units from the last one back (the latest night or check first), each unit
-    down to zero before the one before it; each unit's points are recomputed from what is left of its eligible
-    amount, and its bonus from its points at the bill's bonus percentage (OE6).
-    """
-    units = list(bill.units.order_by("position"))
-    settings = settings_on(program=bill.hotel.program, on=bill.paid_on)
-    per_kind = {
-        True: (settings.dining_points, settings.dining_per_yen),
-        False: (settings.stay_points, settings.stay_per_yen),
-    }
-    percent = {"loyal": settings.loyal_bonus_percent, "exclusive": settings.exclusive_bonus_percent}.get(
-        bill.status_on_use, 0
+
+def _match_lines(
+    rb_bill: rb.Bill, *, charges: Sequence[dict], checks: Sequence[dict], refunded: tuple[set[int], set[int]]
+) -> tuple[list[int], list[int]]:
+    """API.md 1.1: the positions of the named lines in the bill as sent. A charge matches a folio charge of the same
+    category and amount, and of the same date, room and tax and service charge where the request gives them; a
+    check matches by outlet and number. A line that matches nothing is ``unknown_line``; one that matches only
+    lines refunded before (or named twice) is ``already_refunded``."""
+    done_charges, done_checks = set(refunded[0]), set(refunded[1])
+    found_charges: list[int] = []
+    for n, line in enumerate(charges):
+        matches = [
+            i
+            for i, c in enumerate(rb_bill.charges)
+            if c.category == line["category"]
+            and c.amount == line["amount"]
+            and (line.get("tax_service") is None or c.tax_service == line["tax_service"])
+            and (line.get("date") is None or c.date == _date(line["date"]))
+            and (line.get("room") is None or rb_bill.room_of(c) == line["room"])
+        ]
+        free = [i for i in matches if i not in done_charges]
+        if not matches:
+            raise UnknownRefundLine(f"charges[{n}] matches no charge of the bill", charges=["matches no charge"])
+        if not free:
+            raise RefundLineAlreadyRefunded(f"charges[{n}] was refunded before", charges=["refunded before"])
+        found_charges.append(free[0])
+        done_charges.add(free[0])
+    found_checks: list[int] = []
+    for n, line in enumerate(checks):
+        matches = [
+            i
+            for i, k in enumerate(rb_bill.room_charged_checks)
+            if k.outlet == line["outlet"] and k.number == line["number"]
+        ]
+        if not matches:
+            raise UnknownRefundLine(f"checks[{n}] matches no check of the bill", checks=["matches no check"])
+        if matches[0] in done_checks:
+            raise RefundLineAlreadyRefunded(f"checks[{n}] was refunded before", checks=["refunded before"])
+        found_checks.append(matches[0])
+        done_checks.add(matches[0])
+    return found_charges, found_checks
+
+
+def _refund_context(bill: Bill, rb_bill: rb.Bill) -> rb.Context:
+    """The bill's context, built again as the bill service built it when it was received (settings, designations
+    and status by date of use; the room nights other bills earned, NE6)."""
+    dates = [c.date for c in rb_bill.charges]
+    earned: frozenset[tuple[str, dt.date]] = frozenset()
+    if dates:
+        earned = frozenset(
+            EarnedRoomNight.objects.filter(hotel=bill.hotel, night_of__range=(min(dates), max(dates)))
+            .exclude(bill=bill)
+            .values_list("room", "night_of")
+        )
+    context, _settings, _tier = _context(
+        hotel=bill.hotel, member=bill.member, paid_on=bill.paid_on, lookups=Lookups(), earned_elsewhere=earned
     )
-    left = refunded
-    base = bonus = 0
-    for unit in reversed(units):
-        eligible = unit.eligible_amount if unit.points else 0
-        take = min(left, eligible)
-        left -= take
-        points_each, per_yen = per_kind[unit.kind in ("dining", "check")]
-        points = rb.points_for(eligible - take, points=points_each, per_yen=per_yen) if unit.points else 0
-        points = min(points, unit.points)
-        base += points
-        bonus += min(points * percent // 100, unit.bonus_points)
-    return base, bonus
+    return context
+
+
+def _points_after(
+    rb_bill: rb.Bill, context: rb.Context, *, charges: set[int], checks: set[int], by_amount: int
+) -> tuple[int, int]:
+    """R1: ``(base, bonus)`` the bill earns without the refunded lines and with ``by_amount`` yen refunded without
+    naming what (``loyalty.rulebooks.refunds``), recalculated per unit."""
+    remaining = refunds.without_lines(rb_bill, charges=charges, checks=checks)
+    calc = rb.calculate(remaining, context)
+    if by_amount <= 0:
+        return calc.points, calc.bonus_points
+    return refunds.points_after_amount(remaining, calc, context, by_amount)
 
 
 @transaction.atomic
-def bill_refund(*, bill: Bill, amount: int | None = None, on: dt.date, created_by=None) -> BillRefund:
-    """R1: a paid amount refunded (or not paid): retract the points of the refunded part. If they were already
-    spent, the balance goes negative (EX5) and the office charges the member for it."""
+def bill_refund(
+    *,
+    bill: Bill,
+    amount: int | None = None,
+    charges: Sequence[dict] | None = None,
+    checks: Sequence[dict] | None = None,
+    on: dt.date,
+    created_by=None,
+) -> BillRefund:
+    """R1: a paid amount refunded (or not paid): retract the points of the refunded part, recalculated per unit.
+
+    * ``charges`` / ``checks`` (API.md 1.1) name the refunded lines: the points retracted are what the bill earns
+      now minus what it earns without those lines (a mini bar, laundry or a certificate-paid part retracts nothing);
+    * ``amount`` alone: the amount is taken from the yen that earned nothing first, then from the earning units,
+      the last one back (``loyalty.rulebooks.refunds``): never more than the refunded part could have earned;
+    * neither: the whole of what is left of the bill, and every point it still holds.
+
+    If the points were already spent, the balance goes negative (EX5) and the office charges the member for it.
+    """
     bill = Bill.objects.select_for_update().select_related("hotel__program", "member").get(pk=bill.pk)
     refundable = bill.total_amount - bill.refunded_amount
-    if amount is None:
+    done_charges, done_checks, by_amount = _refunded_lines(bill)
+    rb_bill = to_rulebook_bill(bill.payload)
+    named = charges is not None or checks is not None
+    new_charges: list[int] = []
+    new_checks: list[int] = []
+    if named:
+        new_charges, new_checks = _match_lines(
+            rb_bill, charges=charges or (), checks=checks or (), refunded=(done_charges, done_checks)
+        )
+        amount = sum(rb_bill.charges[i].total for i in new_charges) + sum(
+            c.total for i in new_checks for c in rb_bill.room_charged_checks[i].charges
+        )
+        if amount <= 0:
+            raise NothingToRefund("the lines named come to nothing", charges=["nothing to refund"])
+    elif amount is None:
         amount = refundable
     if amount <= 0:
         raise NothingToRefund(
@@ -766,19 +856,36 @@ def bill_refund(*, bill: Bill, amount: int | None = None, on: dt.date, created_b
         )
     if amount > refundable:
         raise NothingToRefund(f"only JPY {refundable:,} of this bill is left to refund", amount=["more than is left"])
-    already = sum(r.points_retracted for r in bill.refunds.all())
-    awarded = bill.points + bill.bonus_points
+    retracted = LedgerEntry.objects.filter(bill=bill, kind=EntryKind.RETRACT).aggregate(
+        points=Sum(F("points") + F("pending")), base=Sum("qualifying_points")
+    )
+    left_base = bill.points + (retracted["base"] or 0)  # retractions are negative
+    left_total = bill.points + bill.bonus_points + (retracted["points"] or 0)
+    left_bonus = max(left_total - left_base, 0)
     if amount == refundable:
-        base_after, bonus_after = 0, 0
+        retract_base, retract_bonus = left_base, left_bonus  # nothing of the bill is left: nor of its points
     else:
-        base_after, bonus_after = _points_after_refund(bill, bill.refunded_amount + amount)
-    retract_total = max(0, awarded - already - (base_after + bonus_after))
-    retracted_base = max(0, min(retract_total, (bill.points - base_after) - min(already, bill.points)))
-    retracted_bonus = retract_total - retracted_base
-    refund = BillRefund.objects.create(bill=bill, amount=amount, points_retracted=retract_total, created_by=created_by)
+        context = _refund_context(bill, rb_bill)
+        before = _points_after(rb_bill, context, charges=done_charges, checks=done_checks, by_amount=by_amount)
+        after = _points_after(
+            rb_bill,
+            context,
+            charges=done_charges | set(new_charges),
+            checks=done_checks | set(new_checks),
+            by_amount=by_amount + (0 if named else amount),
+        )
+        retract_base = min(max(before[0] - after[0], 0), left_base)
+        retract_bonus = min(max(before[1] - after[1], 0), left_bonus)
+    refund = BillRefund.objects.create(
+        bill=bill,
+        amount=amount,
+        points_retracted=retract_base + retract_bonus,
+        created_by=created_by,
+        lines={"charges": sorted(new_charges), "checks": sorted(new_checks)} if named else {},
+    )
     bill.refunded_amount += amount
     bill.save(update_fields=["refunded_amount"])
     ledger.points_retract(
-        member=bill.member, bill=bill, refund=refund, points=retracted_base, bonus_points=retracted_bonus, on=on
+        member=bill.member, bill=bill, refund=refund, points=retract_base, bonus_points=retract_bonus, on=on
     )
     return refund

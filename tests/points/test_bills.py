@@ -166,13 +166,70 @@ def test_j1_ne7_post_points_posts_on_the_tenth_day_once(world):
     assert run.state == "done" and run.attempts == 2
 
 
-def test_r1_partial_refund_retracts_the_points_of_the_refunded_part(world):
+def test_r1_default_an_amount_refund_takes_the_yen_that_earned_nothing_first(world):
     _hotel, member, payload = world
     outcome = bill_record(payload=payload)
-    # A refund of 5,000 comes off the last unit (the check of 9,200 -> 4,200: 460 -> 210 points)
+    # A refund of 5,000 without lines: first the 2,300 of the mini bar (NX3: it earned nothing), then 2,700 off the
+    # last unit (the check of 9,200 -> 6,500: 460 -> 325 points)
     refund = bill_refund(bill=outcome.bill, amount=5000, on=D(2025, 3, 5))
-    assert refund.points_retracted == 250
+    assert refund.points_retracted == 135
+    assert MemberBalance.objects.get(member=member).pending == 3775
+    # And the rest of the bill refunded takes the rest of its points
+    assert bill_refund(bill=outcome.bill, on=D(2025, 3, 5)).points_retracted == 3775
+    assert MemberBalance.objects.get(member=member).pending == 0
+
+
+def test_r1_default_an_amount_refund_of_a_certificate_paid_part_takes_no_room_night_points(world):
+    # Given the folio paid partly with a Reward Certificate of 5,000 (NX11: the first night earns on 29,500)
+    _hotel, member, payload = world
+    payload["payments"] = [{"method": "reward_certificate", "amount": 5000}, {"method": "credit_card", "amount": 75500}]
+    outcome = bill_record(payload=payload)
+    assert outcome.body["points"] == 3660
+    # When 5,000 are refunded without naming lines
+    refund = bill_refund(bill=outcome.bill, amount=5000, on=D(2025, 3, 5))
+    # Then nothing is retracted: the mini bar and the certificate's part earned nothing and cover it
+    assert refund.points_retracted == 0
     assert MemberBalance.objects.get(member=member).pending == 3660
+
+
+MINIBAR = {"date": "2025-03-02", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300}
+
+
+def test_r1_a_refund_of_the_named_mini_bar_line_retracts_nothing(world):
+    _hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    refund = bill_refund(bill=outcome.bill, charges=[MINIBAR], on=D(2025, 3, 5))
+    assert (refund.amount, refund.points_retracted) == (2300, 0)
+    assert refund.lines == {"charges": [2], "checks": []}
+    assert MemberBalance.objects.get(member=member).pending == 3910
+
+
+def test_r1_named_lines_retract_exactly_their_units_points(world):
+    _hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    night = {"date": "2025-03-02", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500}
+    assert bill_refund(bill=outcome.bill, charges=[night], on=D(2025, 3, 5)).points_retracted == 1725
+    check = {"outlet": "SATSUKI", "number": "C-77"}
+    assert bill_refund(bill=outcome.bill, checks=[check], on=D(2025, 3, 5)).points_retracted == 460
+    assert MemberBalance.objects.get(member=member).pending == 1725
+    # And an amount refunded afterwards takes the mini bar's yen first
+    assert bill_refund(bill=outcome.bill, amount=2300, on=D(2025, 3, 5)).points_retracted == 0
+
+
+def test_r1_a_named_line_matching_nothing_or_refunded_before_is_refused(world):
+    from points.exceptions import RefundLineAlreadyRefunded, UnknownRefundLine
+
+    _hotel, _member, payload = world
+    outcome = bill_record(payload=payload)
+    with pytest.raises(UnknownRefundLine) as unknown:
+        bill_refund(bill=outcome.bill, charges=[{**MINIBAR, "amount": 2001}], on=D(2025, 3, 5))
+    assert (unknown.value.code, unknown.value.status) == ("unknown_line", 400)
+    bill_refund(bill=outcome.bill, charges=[MINIBAR], on=D(2025, 3, 5))
+    with pytest.raises(RefundLineAlreadyRefunded) as again:
+        bill_refund(bill=outcome.bill, charges=[MINIBAR], on=D(2025, 3, 5))
+    assert (again.value.code, again.value.status) == ("already_refunded", 409)
+    with pytest.raises(UnknownRefundLine):
+        bill_refund(bill=outcome.bill, checks=[{"outlet": "SATSUKI", "number": "C-78"}], on=D(2025, 3, 5))
 
 
 def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(world):
