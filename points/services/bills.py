@@ -150,11 +150,15 @@ class Lookups:
             if hotel is None or payload.get("kind") != "stay":
                 continue
             hotels.add(hotel.pk)
-            rooms.update(r.get("room") for r in payload.get("rooms", ()))
-            nights.update(c.get("date") or payload["paid_on"] for c in payload.get("charges", ()))
+            rooms.update(r.get("room") for r in payload.get("rooms", ()) if isinstance(r, dict))
+            for charge in payload.get("charges", ()):
+                try:
+                    nights.add(_date(charge.get("date") or payload.get("paid_on")))
+                except (AttributeError, TypeError, ValueError):
+                    continue  # not a bill the service will take (it is refused with its problem)
         if not hotels or not nights:
             return
-        days = [_date(n) for n in nights]
+        days = sorted(nights)
         for hotel_id, room, night in EarnedRoomNight.objects.filter(
             hotel_id__in=hotels, room__in=rooms, night_of__range=(min(days), max(days))
         ).values_list("hotel_id", "room", "night_of"):

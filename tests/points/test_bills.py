@@ -538,3 +538,27 @@ def test_ne6_two_bills_of_a_shared_room_reported_at_once_earn_for_it_once(postgr
 
     assert EarnedRoomNight.objects.count() == 2
     assert sum(MemberBalance.objects.get(member=m).pending for m in members) == 3910 + 460
+
+
+def test_ne6_the_feed_reads_room_nights_earned_once_per_batch_and_not_for_a_single_bill(world):
+    # The hot path stays lean: a single bill (the API) is written on the optimistic guess, the unique constraint
+    # tells it otherwise; a file's batch reads the room nights earned in one query, however many bills
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from points.models import EarnedRoomNight
+    from points.services.bills import bills_record
+
+    _hotel, _member, payload = world
+    table = EarnedRoomNight._meta.db_table
+
+    def reads(queries) -> int:
+        return sum(1 for q in queries if q["sql"].lstrip().upper().startswith("SELECT") and table in q["sql"])
+
+    with CaptureQueriesContext(connection) as single:
+        bill_record(payload=payload)
+    batch = [in_room(copy.deepcopy(payload) | {"number": f"F-{n}"}, f"R{n}") for n in range(5)]
+    with CaptureQueriesContext(connection) as many:
+        bills_record(payloads=batch)
+    assert (reads(single.captured_queries), reads(many.captured_queries)) == (0, 1)
+    assert EarnedRoomNight.objects.count() == 2 + 5 * 2
