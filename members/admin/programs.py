@@ -51,7 +51,7 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("program", "effective_from")}),
         (
-            _("Earning (NE1, OE2, NX2, NE5, NX15, NE7)"),
+            _("Earning (NE1, OE2, NX2, NE5, NX15, NE7, NE4, OE3, OE5)"),
             {
                 "fields": (
                     ("stay_points", "stay_per_yen"),
@@ -60,6 +60,8 @@ class ProgramSettingsAdmin(StaffScopeMixin, SimpleHistoryAdmin):
                     "max_rooms",
                     "excluded_categories",
                     "posting_delay_days",
+                    "earning_channels",
+                    "jal_coupon_checks_earn",
                 )
             },
         ),
