@@ -23,8 +23,10 @@ __all__ = [
     "NothingToRefund",
     "PointsError",
     "QualificationNotApplicable",
+    "RefundLineAlreadyRefunded",
     "UnknownHotel",
     "UnknownMember",
+    "UnknownRefundLine",
 ]
 
 
@@ -58,6 +60,19 @@ class NothingToRefund(PointsError):
     """The refund asks for more than is left of the bill."""
 
     code = "invalid_refund"
+
+
+class UnknownRefundLine(NothingToRefund):
+    """A refunded line names no charge or room-charged check of the bill as it was sent (API.md 1.1, R1)."""
+
+    code = "unknown_line"
+
+
+class RefundLineAlreadyRefunded(NothingToRefund):
+    """A refunded line was refunded before (API.md 1.1, R1)."""
+
+    code = "already_refunded"
+    status = 409
 
 
 class JobAlreadyRunning(PointsError):

@@ -23,6 +23,7 @@ its ID; what both programs share is one module per concern:
 * :mod:`.nights`: the nights a stay counts (SH1);
 * :mod:`.worksheet`: the building of calculation units (NE6) and the payment allocation (NE9);
 * :mod:`.validation`: the input checks of :func:`validate`;
+* :mod:`.refunds`: a bill without refunded lines, and its points after an amount refunded (R1);
 * :mod:`.validity`: the last valid day of points (EX1-EX3); :mod:`.catalog`: every rule ID with a staff title.
 """
 
@@ -33,6 +34,7 @@ from loyalty.rulebooks.bill import Bill, Charge, Check, Payment, Room
 from loyalty.rulebooks.choices import (
     CHANNELS,
     CHARGE_CATEGORIES,
+    DIRECT_CHANNELS,
     KINDS,
     NEW_OTANI,
     ONE_HARMONY,
@@ -66,6 +68,7 @@ __all__ = [
     "CHANNELS",
     "CHARGE_CATEGORIES",
     "DEFAULT_RATES",
+    "DIRECT_CHANNELS",
     "KINDS",
     "NEW_OTANI",
     "ONE_HARMONY",

@@ -85,6 +85,11 @@ class Bill:
         return folio + checks
 
     @property
+    def used_on(self) -> date:
+        """The date of use of a restaurant/bar bill: the day of its earliest charge (the payment day if none)."""
+        return min((c.date for c in self.charges), default=self.paid_on)
+
+    @property
     def own_room(self) -> Room | None:
         """The member's own room: the first room marked ``member_room`` (NE4, NE5)."""
         return next((r for r in self.rooms if r.member_room), None)

@@ -23,6 +23,10 @@ CHANNELS = frozenset(
         "other_organization_rate",
     }
 )
+# NE4 Default: the channels of stays that earn: reserved by phone directly with the hotel, on its official website,
+# or through the reservation center (the group's own telephone reservation office). A ``walk_in`` stay has no
+# reservation and earns only if the office adds it (a program setting, ``Rates.earning_channels``).
+DIRECT_CHANNELS = frozenset({"phone", "official_website", "reservation_center"})
 SETTLEMENTS = frozenset({"on_the_spot", "later", "later_approved", "master_account"})
 PAYMENT_METHODS = frozenset(
     {

@@ -6,7 +6,7 @@ mechanics they call live here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -129,7 +129,7 @@ class Worksheet:
 
     def _build_dining(self, rules: Mapping[str, str]) -> None:
         bill = self.bill
-        used_on = min((c.date for c in bill.charges), default=bill.paid_on)
+        used_on = bill.used_on
         outlet = bill.outlet or ""
         self.units.append(
             self._check_draft(
@@ -186,6 +186,10 @@ class Worksheet:
             self.exclusions.append(Exclusion(rule, draft.eligible, detail, draft.label, "unit"))
         draft.eligible = 0
 
+    def room_earned_elsewhere(self, draft: _Draft) -> bool:
+        """NE6: is this a room night another member's bill already earned for (one member per shared room)?"""
+        return draft.room is not None and (draft.room, draft.date) in self.context.rooms_earned_elsewhere
+
     def reduce_by_payment(self, amount: int, rule: str, detail: str) -> int:
         """NE9: take a payment part that earns nothing off the eligible units.
 
@@ -207,8 +211,13 @@ class Worksheet:
             self.exclusions.append(Exclusion(rule, taken, detail, draft.label, "payment"))
         return left
 
-    def finish(self, *, bonus_percent: int = 0) -> Calculation:
-        """Close the worksheet: points per unit (NE1/OE2), bonus per unit (OE6)."""
+    def finish(self, *, bonus_percent: int = 0, bonus_percent_on: Callable[[date], int] | None = None) -> Calculation:
+        """Close the worksheet: points per unit (NE1/OE2), bonus per unit (OE6).
+
+        ``bonus_percent_on`` gives the bonus percentage on a unit's date of use (OE6: the status in force that
+        day); without it every unit gets ``bonus_percent``. Each unit's bonus is rounded down on its own.
+        """
+        percent_on = bonus_percent_on or (lambda _day: bonus_percent)
         units = tuple(
             Unit(
                 label=d.label,
@@ -216,7 +225,7 @@ class Worksheet:
                 date=d.date,
                 eligible_amount=d.eligible,
                 points=d.points,
-                bonus_points=d.points * bonus_percent // 100,
+                bonus_points=d.points * percent_on(d.date) // 100,
                 outlet=d.outlet,
                 check=d.check,
                 room=d.room,

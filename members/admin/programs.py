@@ -53,7 +53,7 @@ class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
     fieldsets = (
         (None, {"fields": ("program", "effective_from")}),
         (
-            _("Earning (NE1, OE2, NX2, NE5, NX15, NE7)"),
+            _("Earning (NE1, OE2, NX2, NE5, NX15, NE7, NE4, OE3, OE5)"),
             {
                 "fields": (
                     ("stay_points", "stay_per_yen"),
@@ -62,6 +62,8 @@ class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
                     "max_rooms",
                     "excluded_categories",
                     "posting_delay_days",
+                    "earning_channels",
+                    "jal_coupon_checks_earn",
                 )
             },
         ),

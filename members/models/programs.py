@@ -45,6 +45,14 @@ class Program(models.Model):
         return self.code == self.NEW_OTANI
 
 
+def default_earning_channels() -> list[str]:
+    """NE4 Default: stays reserved by phone, on the official website or through the reservation center earn; a
+    walk-in does not (One Harmony's rows add ``walk_in``, OE3: booked directly with the hotel)."""
+    from loyalty.rulebooks import DIRECT_CHANNELS
+
+    return sorted(DIRECT_CHANNELS)
+
+
 class ProgramSettings(models.Model):
     """Every Default of the rulebook, effective-dated (PT1): a bill is judged by the row in force on its date of use.
 
@@ -113,6 +121,22 @@ class ProgramSettings(models.Model):
         help_text=_("OR1: a refused gift request returns its points with their expiry dates; Default 30 days."),
     )
     history = HistoricalRecords()
+    # NE4 (4), OE3: the reservation channels of stays that earn.
+    earning_channels = models.JSONField(
+        _("reservation channels that earn"),
+        default=default_earning_channels,
+        blank=True,
+        help_text=_(
+            "NE4/OE3: stays booked through these channels earn (Default: phone, official_website, "
+            "reservation_center; One Harmony also walk_in)."
+        ),
+    )
+    # OE5: a check charged to a room whose folio is paid wholly or partly with JAL Coupons.
+    jal_coupon_checks_earn = models.BooleanField(
+        _("room-charged checks of a folio paid with JAL Coupons earn"),
+        default=False,
+        help_text=_("OE5 Default: no (a restaurant/bar bill paid with JAL Coupons earns nothing)."),
+    )
 
     class Meta:
         ordering = ["program", "-effective_from"]

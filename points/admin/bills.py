@@ -28,6 +28,7 @@ from points.models import (
     BillRefund,
     BillRoom,
     BillUnit,
+    EarnedRoomNight,
     LedgerEntry,
     QualificationCredit,
     StayNight,
@@ -287,8 +288,22 @@ class BillCheckAdmin(_BillPartAdmin):
 class BillRefundAdmin(_BillPartAdmin):
     """R1: refunds retract the points of the refunded part; they come through the API."""
 
-    list_display = ("bill", "amount", "points_retracted", "created_at", "created_by")
+    list_display = ("bill", "amount", "lines", "points_retracted", "created_at", "created_by")
     list_select_related = ("bill__hotel", "created_by")
+
+
+@admin.register(EarnedRoomNight)
+class EarnedRoomNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """NE6: the room nights that earned, one bill per hotel room and night (members sharing a room)."""
+
+    program_path = "hotel__program"
+    hotel_path = "hotel"
+    list_display = ("hotel", "room", "night_of", "bill")
+    list_filter = (("hotel", ScopedRelatedFieldListFilter),)
+    list_select_related = ("hotel", "bill__hotel")
+    search_fields = ("=room", "=bill__number")
+    date_hierarchy = "night_of"
+    show_full_result_count = False
 
 
 @admin.register(StayNight)

@@ -60,9 +60,11 @@ class BillRefundView(APIView):
         operation_id="bills_refund",
         summary="Refund a billing, in part or whole (R1)",
         request=RefundSerializer,
-        responses={200: RefundResultSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
-        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left. The points of the '
-        "refunded part are retracted; the balance may go negative (R1, EX5).",
+        responses={200: RefundResultSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left, `{"charges": [...], '
+        '"checks": [...]}` the lines named (API.md 1.1: a line that matches nothing is `unknown_line`, one refunded '
+        "before `already_refunded`). The points of the refunded part are retracted, recalculated per unit; the "
+        "balance may go negative (R1, EX5).",
     )
     def post(self, request: Request, hotel: str, number: str) -> Response:
         token = request.auth
@@ -74,6 +76,9 @@ class BillRefundView(APIView):
         serializer = RefundSerializer(data=request.data or {})
         serializer.is_valid(raise_exception=True)
         today = clock.today()
-        refund = bill_refund(bill=bill, amount=serializer.validated_data.get("amount"), on=today)
+        data = serializer.validated_data
+        refund = bill_refund(
+            bill=bill, amount=data.get("amount"), charges=data.get("charges"), checks=data.get("checks"), on=today
+        )
         balance = points_summary(member=bill.member, on=today).balance
         return Response({"points_retracted": refund.points_retracted, "balance": balance})

@@ -1,7 +1,8 @@
 """Hotels, outlets, bills as received, the point ledger and the job runs: one module per model family.
 
 * ``properties``: hotels, outlets and their designations (NE2);
-* ``bills``: bills as received and their parts (rooms, checks, charges, payments, units, exclusions, refunds);
+* ``bills``: bills as received and their parts (rooms, checks, charges, payments, units, exclusions, refunds), and
+  the room nights they earned (NE6: one member per room and night);
 * ``qualifying``: room nights (SH1) and qualification credits (ST3);
 * ``ledger``: entries, lots, lot consumptions and the balance row (NE7, EX1-EX5, R1);
 * ``jobs``: job runs (J1-J4) and expiry reminders (EX6);
@@ -12,7 +13,17 @@
 Every model is re-exported here: ``from points.models import Bill`` is the way to import them.
 """
 
-from .bills import Bill, BillCharge, BillCheck, BillExclusion, BillPayment, BillRefund, BillRoom, BillUnit
+from .bills import (
+    Bill,
+    BillCharge,
+    BillCheck,
+    BillExclusion,
+    BillPayment,
+    BillRefund,
+    BillRoom,
+    BillUnit,
+    EarnedRoomNight,
+)
 from .endings import ProgramEnding
 from .jobs import ExpiryReminder, JobRun
 from .ledger import DEBIT_KINDS, EntryKind, LedgerEntry, LotConsumption, MemberBalance, PointLot
@@ -34,6 +45,7 @@ __all__ = [
     "BillRoom",
     "BillUnit",
     "Claim",
+    "EarnedRoomNight",
     "EntryKind",
     "ExpiryReminder",
     "Hotel",

@@ -198,6 +198,15 @@ class BillRefund(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    lines = models.JSONField(
+        _("lines refunded"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'R1: the refunded lines by position in the bill as sent, {"charges": [...], "checks": [...]}; '
+            "empty for a refund of an amount."
+        ),
+    )
 
     class Meta:
         verbose_name = _("refund")
@@ -206,3 +215,24 @@ class BillRefund(models.Model):
 
     def __str__(self) -> str:
         return f"refund {self.amount} of {self.bill_id}"
+
+
+class EarnedRoomNight(models.Model):
+    """NE6: a hotel room's night that earned points for a bill. When two or more members share a room only one of
+    them earns for it: the first bill reported; a later bill of another member for the same room and night gets the
+    NE6 exclusion. The unique constraint is the guard two bills reported at once meet (the second one's write fails
+    and it is judged again, seeing the first)."""
+
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+")
+    room = models.CharField(_("room"), max_length=20)
+    night_of = models.DateField(_("night of"))
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="earned_room_nights")
+
+    class Meta:
+        verbose_name = _("room night earned")
+        constraints = [
+            models.UniqueConstraint(fields=["hotel", "room", "night_of"], name="room_night_earns_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hotel_id} room {self.room} {self.night_of}"

@@ -494,6 +494,7 @@ def test_pt1_every_default_is_editable_by_a_supervisor_and_only_read_by_a_clerk(
     assert {f.name for f in ProgramSettings._meta.concrete_fields} - {"id"} <= form_fields
     data = {f: getattr(row, f) for f in form_fields if f != "program"} | {"program": noc.pk}
     data |= {"excluded_categories": json.dumps(["laundry"]), "posting_delay_days": 14}
+    data |= {"earning_channels": json.dumps(row.earning_channels)}  # NE4: a JSON list, as the admin posts it
     url = admin_url(ProgramSettings, "change", row.pk)
     # When the clerk tries to change one, Then it is refused
     client.force_login(staff_user("noc-center", "Office clerk", programs=[noc]))

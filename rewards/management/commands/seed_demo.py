@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -270,10 +271,11 @@ def stay_payload(
     jal_coupons: int = 0,
 ) -> dict:
     departure = arrival + dt.timedelta(days=nights)
+    room = str(1000 + zlib.crc32(number.encode()) % 8000)  # NE6: a room's night earns for one bill: rooms apart
     charges = [
         {
             "date": (arrival + dt.timedelta(days=i)).isoformat(),
-            "room": "1203",
+            "room": room,
             "category": "room",
             "amount": rate,
             "tax_service": _tax(rate),
@@ -282,7 +284,7 @@ def stay_payload(
     ]
     last_night = (departure - dt.timedelta(days=1)).isoformat()
     charges += [
-        {"date": last_night, "room": "1203", "category": category, "amount": amount, "tax_service": _tax(amount)}
+        {"date": last_night, "room": room, "category": category, "amount": amount, "tax_service": _tax(amount)}
         for category, amount in extras
     ]
     room_checks = [
@@ -305,7 +307,7 @@ def stay_payload(
         "reservation_channel": channel, "card_presented": True, "paid_by_member": True,
         "settlement": "on_the_spot", "with_banquet": False, "wedding": False, "other_hotel_program": False,
         "payments": payments,
-        "rooms": [{"room": "1203", "member_room": True, "for_points": True, "members": []}],
+        "rooms": [{"room": room, "member_room": True, "for_points": True, "members": []}],
         "charges": charges, "room_charged_checks": room_checks,
     }  # fmt: skip
 

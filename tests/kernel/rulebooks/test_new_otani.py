@@ -157,6 +157,32 @@ def test_ne2_room_charged_check_at_an_outlet_not_designated_earns_nothing():
     assert earned(calc)[1] == ("check C-1 BANQUET", 0, 0)
 
 
+def test_ne2_a_room_charged_check_is_judged_on_the_day_of_the_meal_not_the_payment_day():
+    # Given Satsuki was designated until March 2 and not from then on (its designation changes, by date)
+    designations = {"SATSUKI": ((date(2007, 10, 1), True), (MAR2, False))}
+    # And a stay paid on March 3 with a dinner at Satsuki on March 1, charged to the room
+    bill = stay(night(10000), checks=[check("C-1", dish(3000), day=MAR1)])
+    # When calculated with the designations by date (Date of use convention)
+    calc = calculate(bill, context(designated_outlets=frozenset(), designations=designations))
+    # Then the dinner earns: the outlet was designated on the day of the meal
+    assert earned(calc) == [("2025-03-01 room 1203", 10000, 500), ("check C-1 SATSUKI", 3000, 150)]
+    assert calc.exclusions == ()
+    # And a dinner of March 2, when it no longer was, earns nothing (NE2)
+    later = stay(night(10000), checks=[check("C-2", dish(3000), day=MAR2)])
+    calc = calculate(later, context(designations=designations))
+    assert excluded(calc) == [("NE2", 3000)]
+
+
+def test_ne2_a_dining_bill_is_judged_on_its_date_of_use():
+    # Given a dinner on March 1 paid on March 3, Satsuki designated from March 1 to March 2
+    designations = {"SATSUKI": ((MAR1, True), (MAR3, False))}
+    bill = replace(dining(dish(3000)), paid_on=MAR3)
+    # Then it earns: designated on the day of use, whatever the payment day
+    assert calculate(bill, context(designations=designations)).points == 150
+    # And an outlet with no designation at all earns nothing
+    assert excluded(calculate(bill, context(designations={}))) == [("NE2", 3000)]
+
+
 # --------------------------------------------------------------------------
 # NE3 eligible amounts
 # --------------------------------------------------------------------------
@@ -218,13 +244,35 @@ def test_ne4_conditions_not_met_earn_nothing(bill, detail):
     assert calc.exclusions == (Exclusion("NE4", 10000, detail, None, "bill"),)
 
 
-@pytest.mark.parametrize("channel", ["phone", "official_website", "walk_in", "reservation_center"])
+@pytest.mark.parametrize("channel", ["phone", "official_website", "reservation_center"])
 def test_ne4_stays_reserved_directly_with_the_hotel_earn(channel):
-    # Given a night of 10,000 reserved directly
+    # Given a night of 10,000 reserved directly (NE4 Default: phone, official website, reservation center)
     calc = calculate(stay(night(10000), reservation_channel=channel), context())
     # Then it earns 500
     assert calc.points == 500
     assert calc.exclusions == ()
+
+
+def test_ne4_default_a_walk_in_stay_has_no_reservation_and_earns_nothing():
+    # Given a night of 10,000 without a reservation, under the NE4 Default channels
+    assert NOC_RATES.earning_channels == frozenset({"phone", "official_website", "reservation_center"})
+    calc = calculate(stay(night(10000), reservation_channel="walk_in"), context())
+    # Then it earns nothing, for NE4
+    assert calc.points == 0
+    assert calc.exclusions == (
+        Exclusion("NE4", 10000, "the stay was not reserved directly with the hotel", None, "bill"),
+    )
+
+
+def test_ne4_the_earning_channels_are_a_setting_the_office_may_extend_to_walk_ins():
+    # Given the office added walk-ins to the channels that earn
+    rates = replace(NOC_RATES, earning_channels=NOC_RATES.earning_channels | {"walk_in"})
+    calc = calculate(stay(night(10000), reservation_channel="walk_in"), context(rates=rates))
+    # Then a walk-in stay earns
+    assert calc.points == 500
+    # And a channel the office removes no longer earns
+    rates = replace(NOC_RATES, earning_channels=frozenset({"official_website"}))
+    assert calculate(stay(night(10000), reservation_channel="phone"), context(rates=rates)).points == 0
 
 
 # --------------------------------------------------------------------------
@@ -418,6 +466,25 @@ def test_ne6_a_shared_room_earns_once_for_the_member_of_the_bill():
     # Then the room earns once, for the member the bill is reported for
     assert calc.points == 500
     assert len(calc.units) == 1
+
+
+def test_ne6_a_room_night_another_members_bill_earned_for_earns_nothing():
+    # Given a two-night stay in room 1203 whose first night already earned for another member's bill
+    bill = stay(night(10000, MAR1), night(10000, MAR2), checks=[check("C-1", dish(2000))])
+    calc = calculate(bill, context(rooms_earned_elsewhere=frozenset({("1203", MAR1)})))
+    # Then only one of the members earns for that night: this bill's first night earns nothing (NE6)
+    assert earned(calc) == [
+        ("2025-03-01 room 1203", 0, 0),
+        ("2025-03-02 room 1203", 10000, 500),
+        ("check C-1 SATSUKI", 2000, 100),
+    ]
+    assert calc.exclusions == (
+        Exclusion(
+            "NE6", 10000, "room 1203 already earned for this night on another bill", "2025-03-01 room 1203", "unit"
+        ),
+    )
+    # And the night still counts in the member's stay history (SH1: nights stayed)
+    assert calc.nights == (MAR1, MAR2)
 
 
 def test_ne6_a_folio_charge_without_room_belongs_to_the_members_room():

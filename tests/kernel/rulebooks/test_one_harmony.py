@@ -269,6 +269,16 @@ def test_oe3_group_complimentary_and_other_rates_earn_nothing(channel, detail):
     assert [u.points for u in calc.units] == [0]
 
 
+def test_oe3_the_earning_channels_are_a_setting():
+    # Given One Harmony's Default channels (OE3: reservation centers, official website, directly with the hotel)
+    assert OH_RATES.earning_channels == frozenset({"phone", "official_website", "reservation_center", "walk_in"})
+    # When the office takes walk-ins off the list
+    rates = replace(OH_RATES, earning_channels=OH_RATES.earning_channels - {"walk_in"})
+    calc = calculate(stay(night(30000), reservation_channel="walk_in"), context(rates=rates))
+    # Then a walk-in stay earns nothing (OE3)
+    assert excluded(calc) == [("OE3", 30000)]
+
+
 # --------------------------------------------------------------------------
 # OE4 restaurant bills charged to the room
 # --------------------------------------------------------------------------
@@ -301,16 +311,44 @@ def test_oe4_every_outlet_of_a_member_hotel_earns():
 
 
 def test_oe5_a_stay_paid_with_jal_coupons_earns():
-    # Given a stay at a Nikko hotel of 30,000 + a check of 5,000, half in JAL Coupons
+    # Given a stay at a Nikko hotel of 30,000, half in JAL Coupons
+    bill = stay(night(30000), payments=[Payment("jal_coupon", 15000), Payment("cash", 15000)])
+    calc = calculate(bill, context(hotel=NIKKO))
+    # Then it earns in full
+    assert calc.points == 600
+    assert calc.exclusions == ()
+
+
+@pytest.mark.parametrize("coupon", [1000, 35000])
+def test_oe5_default_a_check_charged_to_a_room_paid_with_jal_coupons_earns_nothing(coupon):
+    # Given a stay at a Nikko hotel of 30,000 + a dinner of 5,000 charged to the room, the folio paid partly or
+    # wholly with JAL Coupons
+    payments = [Payment("jal_coupon", coupon)] + ([Payment("cash", 35000 - coupon)] if coupon < 35000 else [])
+    bill = stay(night(30000), checks=[check("C-1", dish(5000))], payments=payments)
+    # When calculated under the OE5 Default (such a check is a restaurant bill paid with JAL Coupons)
+    assert OH_RATES.jal_coupon_checks_earn is False
+    calc = calculate(bill, context(hotel=NIKKO))
+    # Then the dinner earns nothing and the stay's own night still earns
+    assert earned(calc) == [("2025-04-01 room 801", 30000, 600), ("check C-1 YAMAZATO", 0, 0)]
+    assert calc.exclusions == (
+        Exclusion(
+            "OE5",
+            5000,
+            "restaurant and bar bills charged to a room paid with JAL Coupons earn no points",
+            "check C-1 YAMAZATO",
+            "unit",
+        ),
+    )
+
+
+def test_oe5_room_charged_checks_of_a_coupon_folio_earn_if_the_office_says_so():
+    rates = replace(OH_RATES, jal_coupon_checks_earn=True)
     bill = stay(
         night(30000),
         checks=[check("C-1", dish(5000))],
         payments=[Payment("jal_coupon", 17500), Payment("cash", 17500)],
     )
-    calc = calculate(bill, context(hotel=NIKKO))
-    # Then everything earns, the room-charged check included
-    assert calc.points == 600 + 50
-    assert calc.exclusions == ()
+    assert calculate(bill, context(hotel=NIKKO, rates=rates)).points == 600 + 50
 
 
 @pytest.mark.parametrize("coupon", [1000, 11000])
@@ -362,6 +400,32 @@ def test_oe6_the_bonus_percentages_are_settings():
     rates = replace(OH_RATES, loyal_bonus_percent=10)
     calc = calculate(stay(night(30000)), context(rates=rates, status="loyal"))
     assert calc.bonus_points == 60
+
+
+def test_oe6_each_night_gets_the_status_in_force_on_its_date_of_use():
+    # Given a Loyal member whose status ends on March 31 and who is Exclusive from April 1 (ST1)
+    statuses = ((date(2024, 4, 1), date(2025, 3, 31), "loyal"), (APR1, date(2026, 3, 31), "exclusive"))
+    # And a stay of the nights of March 30, March 31 and April 1, paid on April 2
+    mar30, mar31 = date(2025, 3, 30), date(2025, 3, 31)
+    bill = replace(stay(night(30000, mar30), night(30000, mar31), night(30000, APR1)), paid_on=APR2)
+    # When calculated with the status periods (Date of use convention), the payment-day status being Exclusive
+    calc = calculate(bill, context(status="exclusive", statuses=statuses))
+    # Then the March nights get the Loyal bonus (+25%), the April night the Exclusive one (+50%)
+    assert [(u.label, u.points, u.bonus_points) for u in calc.units] == [
+        ("2025-03-30 room 801", 600, 150),
+        ("2025-03-31 room 801", 600, 150),
+        ("2025-04-01 room 801", 600, 300),
+    ]
+    assert calc.bonus_points == 600
+
+
+def test_oe6_a_room_charged_check_gets_the_status_of_the_day_of_the_meal():
+    # Given a member Loyal until March 31 and Member (no status) after
+    statuses = ((date(2024, 4, 1), date(2025, 3, 31), "loyal"),)
+    bill = stay(night(30000, APR1), checks=[check("C-1", dish(10000), day=date(2025, 3, 31))])
+    calc = calculate(bill, context(statuses=statuses))
+    # Then the night of April 1 earns no bonus and the dinner of March 31 earns the Loyal one
+    assert [u.bonus_points for u in calc.units] == [0, 25]
 
 
 def test_oe6_a_bill_that_earns_nothing_earns_no_bonus():
