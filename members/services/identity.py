@@ -6,8 +6,8 @@
   user who asked and a reason). Whoever asks (the member in My Account, a clerk at the office), only the holder of
   the new address can complete it, and only while logged in as the member.
 * A member's login is never a staff login: refused here, in ``Member.clean`` and by PostgreSQL triggers
-  (members 0009); the member login backend refuses staff users too (members/auth.py).
-* One open membership per email and program (A1): checked here and by the partial unique index of members 0009.
+  (members 0014); the member login backend refuses staff users too (members/auth.py).
+* One open membership per email and program (A1): checked here and by the partial unique index of members 0014.
 """
 
 from __future__ import annotations
@@ -21,23 +21,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..exceptions import MembersError
+from ..exceptions import IdentityError, StaffLoginRefused
 from ..models import Member, User
 
 EMAIL_CHANGE_SALT = "members.email-change"
 EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24 * 3  # three days
-
-
-class IdentityError(MembersError):
-    """The login or the email of a membership cannot be changed this way."""
-
-    code = "invalid_identity_change"
-
-
-class StaffLoginRefused(IdentityError):
-    """A staff login is never a member's login (issue 14, A1)."""
-
-    code = "staff_login_refused"
 
 
 def is_staff_login(user: User | None) -> bool:

@@ -111,8 +111,32 @@ class BillResultSerializer(serializers.Serializer):
     exclusions = ExclusionSerializer(many=True)
 
 
+class RefundChargeSerializer(serializers.Serializer):
+    """A refunded folio charge, as the bill sent it (API.md 1.1)."""
+
+    date = serializers.DateField(required=False)
+    room = serializers.CharField(max_length=20, required=False)
+    category = choice(rb.CHARGE_CATEGORIES)
+    amount = yen()
+    tax_service = yen(required=False)
+
+
+class RefundCheckSerializer(serializers.Serializer):
+    """A refunded room-charged check, whole, by outlet and number (API.md 1.1)."""
+
+    outlet = serializers.CharField(max_length=20)
+    number = serializers.CharField(max_length=40)
+
+
 class RefundSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1, max_value=MAX_YEN, required=False)
+    charges = RefundChargeSerializer(many=True, required=False, max_length=2000)
+    checks = RefundCheckSerializer(many=True, required=False, max_length=200)
+
+    def validate(self, attrs):
+        if "amount" in attrs and ("charges" in attrs or "checks" in attrs):
+            raise serializers.ValidationError({"amount": ["name the refunded lines or an amount, not both"]})
+        return attrs
 
 
 class RefundResultSerializer(serializers.Serializer):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -12,9 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty import clock
+from loyalty.exceptions import ForbiddenHotel
+
 from ..models import Bill
 from ..selectors import points_summary
-from ..services.bills import HotelOutOfScope, bill_record, bill_refund
+from ..services.bills import bill_record, bill_refund
 from .serializers import BillResultSerializer, BillSerializer, RefundResultSerializer, RefundSerializer
 
 _local = threading.local()
@@ -58,9 +60,11 @@ class BillRefundView(APIView):
         operation_id="bills_refund",
         summary="Refund a billing, in part or whole (R1)",
         request=RefundSerializer,
-        responses={200: RefundResultSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
-        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left. The points of the '
-        "refunded part are retracted; the balance may go negative (R1, EX5).",
+        responses={200: RefundResultSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left, `{"charges": [...], '
+        '"checks": [...]}` the lines named (API.md 1.1: a line that matches nothing is `unknown_line`, one refunded '
+        "before `already_refunded`). The points of the refunded part are retracted, recalculated per unit; the "
+        "balance may go negative (R1, EX5).",
     )
     def post(self, request: Request, hotel: str, number: str) -> Response:
         token = request.auth
@@ -68,10 +72,13 @@ class BillRefundView(APIView):
         if bill is None or (token.program_id and bill.hotel.program_id != token.program_id):
             raise NotFound(f"no bill {number} of hotel {hotel}")
         if token.hotel_id and bill.hotel_id != token.hotel_id:
-            raise HotelOutOfScope(f"this token refunds bills of {token.hotel.code} only")
+            raise ForbiddenHotel(f"this token refunds bills of {token.hotel.code} only")
         serializer = RefundSerializer(data=request.data or {})
         serializer.is_valid(raise_exception=True)
-        today = timezone.localdate()
-        refund = bill_refund(bill=bill, amount=serializer.validated_data.get("amount"), on=today)
+        today = clock.today()
+        data = serializer.validated_data
+        refund = bill_refund(
+            bill=bill, amount=data.get("amount"), charges=data.get("charges"), checks=data.get("checks"), on=today
+        )
         balance = points_summary(member=bill.member, on=today).balance
         return Response({"points_retracted": refund.points_retracted, "balance": balance})

@@ -19,7 +19,7 @@ from members.services.identity import IdentityError, email_duplicate_resolve
 from tests.factories import make_member
 from tests.portal.conftest import PASSWORD, portal_member
 
-migration = importlib.import_module("members.migrations.0009_one_email_no_staff_login")
+migration = importlib.import_module("members.migrations.0014_one_email_no_staff_login")
 
 
 def _signup(client, program, email):
