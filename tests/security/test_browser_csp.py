@@ -50,9 +50,9 @@ def test_issue14_pages_pass_the_csp_in_a_browser(live_server, chromium, admin_us
     # The office
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
+    page.fill("input[name=username]", admin_user.username)
+    page.fill("input[name=password]", "password")
+    page.click("#login-form button[type=submit]")  # django-unfold's login form
     page.wait_for_url(f"{live_server.url}/admin/")
     for path in ("/admin/members/member/", "/admin/points/adjustment/add/", "/admin/members/member/add/"):
         page.goto(f"{live_server.url}{path}")
