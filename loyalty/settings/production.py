@@ -1,5 +1,7 @@
 """Production mode: every secret from the environment; ``manage.py check --deploy`` reports nothing."""
 
+from loyalty.logs import logging_config
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -24,3 +26,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Operations (issue 18) -----------------------------------------------------------------------------------------
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)  # noqa: F405
+# The load balancer's probes and Prometheus reach these over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# Sessions in the shared cache, backed by the database: any web process on any machine reads them.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from loyalty import metrics
 from loyalty.db import Batch, ids_reserve
 from members.models import Member
 
@@ -107,6 +108,7 @@ def _credit(
 ) -> LedgerEntry:
     """Append a credit entry and its lots; posted credits pay off debts first (EX5)."""
     total = sum(spec.points for spec in lots)
+    metrics.points_issued(str(kind), total)
     entry = LedgerEntry.objects.create(
         member=member,
         kind=kind,
@@ -195,6 +197,7 @@ def _debit(
     )
     _, taken = _consume(entry=entry, amount=points, on=on)
     _apply(balance, points=-points)
+    metrics.points_redeemed(str(kind), points)
     return entry, taken
 
 
@@ -252,6 +255,8 @@ def points_earn_many(
                 deltas.setdefault(member_id, {"pending": 0})["pending"] += amount
     if entry_ids is None:
         entry_ids = ids_reserve({LedgerEntry: len(entries)})[LedgerEntry]
+    for kind in (EntryKind.EARN, EntryKind.BONUS):
+        metrics.points_issued(kind.value, sum(e[3] for e in entries if e[1] == kind.value))
     with Batch() if batch is None else contextlib.nullcontext(batch) as writes:
         writes.insert(
             LedgerEntry,
