@@ -32,11 +32,11 @@ run: install
 serve: install
 	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL (postgres://user@host/db)" >&2; exit 2; }
 	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "make serve: set REDIS_URL (redis://host:6379/0)" >&2; exit 2; }
-	export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-loyalty.settings.production} \
-		PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/.metrics} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && \
+	export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-loyalty.settings.production} && \
+	env -u PROMETHEUS_MULTIPROC_DIR $(PY) manage.py migrate --no-input && \
+	env -u PROMETHEUS_MULTIPROC_DIR $(PY) manage.py collectstatic --no-input -v0 && \
+	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/.metrics} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && \
 	mkdir -p "$$PROMETHEUS_MULTIPROC_DIR" && find "$$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete && \
-	$(PY) manage.py migrate --no-input && \
-	$(PY) manage.py collectstatic --no-input -v0 && \
 	exec honcho start -f Procfile
 
 # The whole suite on PostgreSQL and Redis.

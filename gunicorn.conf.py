@@ -25,3 +25,11 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# gunicorn's control socket (``gunicornc``) has one default path per user: two instances on one machine would share
+# it. Off unless GUNICORN_CONTROL_SOCKET names a path for this instance.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

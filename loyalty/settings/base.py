@@ -185,6 +185,7 @@ LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log through LOGGING too (JSON, request ids)
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)  # unset: one process per core
 # /metrics: these addresses (or networks), or "Authorization: Bearer METRICS_TOKEN" when it is set.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
