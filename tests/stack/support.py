@@ -188,6 +188,7 @@ def dining_bill(number: str, member: str, *, outlet: str = "SATSUKI", paid_on: s
         "paid_on": paid_on,
         "outlet": outlet,
         "payments": [{"method": "cash", "amount": 10000}],
+        "charges": [{"category": "food_beverage", "amount": 10000, "tax_service": 0}],
     }
 
 

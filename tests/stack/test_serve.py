@@ -103,12 +103,35 @@ def test_make_serve_runs_the_stack_and_stops_cleanly(postgres_only, noc, tmp_pat
         assert sample(text, "loyalty_job_duration_seconds_count", job="post_points", state="done") >= 1
         assert sample(text, "loyalty_celery_tasks_total", task="points.post_points", state="SUCCESS") >= 1
         assert sample(text, "loyalty_http_requests_total", view="health") >= 1
-        # persistent connections: the web workers opened a handful, not one per request
-        for _ in range(10):
+
+        # Persistent connections: more requests and more tasks open no new connection (web, worker and beat)
+        def opened() -> float:
+            return sample(request(port, "GET", "/metrics")[2].decode(), "loyalty_db_connections_opened_total")
+
+        for _ in range(4):
             request(port, "GET", "/health/")
-        _, _, again = request(port, "GET", "/metrics")
-        opened = sample(again.decode(), "loyalty_db_connections_opened_total")
-        assert opened <= 8, f"{opened} connections opened: persistent connections are off?"
+        before, runs = opened(), run.attempts
+        wait_for(lambda: JobRun.objects.get(pk=run.pk).attempts >= runs + 3, 30, "three more runs of J1")
+        for _ in range(10):
+            assert request(port, "GET", "/health/")[0] == 200
+        assert opened() == before, "new database connections: persistent connections are off?"
+
+        # ... checked before reuse: connections cut under the stack's feet are replaced, nothing fails
+        with psycopg.connect(database_url(), autocommit=True) as admin:
+            cut = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            ).fetchone()[0]
+        assert cut >= 3
+        from django.db import connection as test_connection
+
+        test_connection.close()  # this test's own connection was cut too
+        for _ in range(6):
+            assert request(port, "GET", "/health/")[0] == 200
+        runs = JobRun.objects.get(pk=run.pk).attempts
+        wait_for(lambda: JobRun.objects.get(pk=run.pk).attempts >= runs + 2, 30, "J1 running again after the cut")
+        assert JobRun.objects.get(pk=run.pk).state == "done"
+        assert opened() > before
 
         # SIGTERM while a request and a task wait on a row lock: both finish
         ledger.points_earn(
