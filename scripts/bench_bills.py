@@ -175,9 +175,9 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    for mode in args.servers.split(","):
+    for serial, mode in enumerate(args.servers.split(",")):
         print(f"== server: {mode}")
-        bench_api(args, mode=mode, token=token, members=members)
+        bench_api(args, mode=mode, token=token, members=members, serial=serial)
 
 
 def server_command(mode: str, clients: int, port: int) -> tuple[list[str], dict[str, str], dict[str, str]]:
@@ -217,7 +217,7 @@ def server_command(mode: str, clients: int, port: int) -> tuple[list[str], dict[
     return [gunicorn, "-c", "gunicorn.conf.py", "loyalty.wsgi"], env, {"X-Forwarded-Proto": "https"}
 
 
-def bench_api(args, *, mode: str, token: str, members: list[str]) -> None:
+def bench_api(args, *, mode: str, token: str, members: list[str], serial: int = 0) -> None:
     cmd, env, extra_headers = server_command(mode, args.clients, args.port)
     server = subprocess.Popen(cmd, cwd=ROOT, env=env)
     port = args.port
@@ -235,7 +235,7 @@ def bench_api(args, *, mode: str, token: str, members: list[str]) -> None:
                 time.sleep(0.1)
         per_client = args.api_bills // args.clients
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", **extra_headers}
-        next_bill = args.bills + 1_000_000 * ("tuned", "defaults", "defaults-conn0").index(mode)
+        next_bill = args.bills + 1_000_000 * (serial + 1)  # new bill numbers for every server
 
         def api_run(per_client: int) -> tuple[float, list[str], dict[str, float]]:
             """Each client posts ``per_client`` new bills on its own connection: seconds, errors, CPU by kind.

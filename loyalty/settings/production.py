@@ -32,5 +32,9 @@ LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)  # noqa: F405
 # The load balancer's probes and Prometheus reach these over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
-# Sessions in the shared cache, backed by the database: any web process on any machine reads them.
-SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+# Sessions in the database, read through the shared cache when there is one (Redis): any web process on any machine
+# reads them. Never through a per-process cache: a sign-out in one process would not reach the others.
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db",  # noqa: F405
+)
