@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import connection
 
 _programs_migration = importlib.import_module("members.migrations.0003_programs")
+_beat_migration = importlib.import_module("points.migrations.0005_beat_schedules")
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +31,11 @@ def _programs(request):
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
     _programs_migration.create_programs(apps, None)
+    # The beat schedules too (points/migrations/0005), once a transactional test's flush has removed them.
+    from django_celery_beat.models import PeriodicTask
+
+    if not PeriodicTask.objects.exists():
+        _beat_migration.create(apps, None)
 
 
 @pytest.fixture
