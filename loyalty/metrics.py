@@ -7,7 +7,8 @@ when the stack starts) every process writes its samples to files there and the v
 in its own memory (the tests, ``make run``).
 
 Who may read them: the addresses in ``METRICS_ALLOWED_IPS`` (addresses or networks; default this machine only) or a
-request with ``Authorization: Bearer <METRICS_TOKEN>`` when that is set. Anyone else gets 404.
+request with ``Authorization: Bearer <METRICS_TOKEN>`` when that is set. Anyone else gets 404, and so does a request
+that came through the reverse proxy (``X-Forwarded-For``) without the token: the proxy's own address is allowed.
 
 Kernel: Django and prometheus_client only; the apps call the helpers (``points_issued`` ...).
 """
@@ -170,6 +171,8 @@ def allowed(request) -> bool:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].strip(), token):
         return True
+    if "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_X_REAL_IP" in request.META:
+        return False  # came through the reverse proxy (whose address is allowed): only the token lets it in
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:

@@ -45,6 +45,14 @@ def test_metrics_are_404_for_other_addresses_without_the_token(client, settings)
     assert right.status_code == 200
 
 
+def test_through_the_reverse_proxy_only_the_token_opens_them(client, settings):
+    settings.METRICS_TOKEN = "s3cret-metrics-token"
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert client.get("/metrics", **proxied).status_code == 404
+    token = "Bearer s3cret-metrics-token"
+    assert client.get("/metrics", **proxied, HTTP_AUTHORIZATION=token).status_code == 200
+
+
 def test_a_network_may_be_allowed(client, settings):
     settings.METRICS_ALLOWED_IPS = ["10.20.0.0/16"]
     assert client.get("/metrics", REMOTE_ADDR="10.20.3.4").status_code == 200
