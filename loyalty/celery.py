@@ -13,7 +13,11 @@ from celery import Celery, signals
 
 from loyalty import logs
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.local")
+# Production's, as in wsgi.py and asgi.py: this module is imported with the package (``loyalty/__init__.py``), so its
+# default is also what ``gunicorn loyalty.wsgi`` gets when DJANGO_SETTINGS_MODULE is unset. A server started without
+# saying must never run the newcomer's DEBUG mode; production's refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+# manage.py (the newcomer's commands) chooses local settings itself, before this runs.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.production")
 
 app = Celery("loyalty")
 app.config_from_object("django.conf:settings", namespace="CELERY")

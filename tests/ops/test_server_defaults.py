@@ -47,3 +47,16 @@ def settings_of(module: str, **env: str) -> list:
 )
 def test_server_defaults(module, env, expected):
     assert settings_of(module, **env) == expected
+
+
+def test_a_web_server_started_without_settings_runs_production_settings():
+    """``gunicorn loyalty.wsgi`` with DJANGO_SETTINGS_MODULE unset: production (never the newcomer's DEBUG mode),
+    although the package imports the Celery app first."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONN_", "DJANGO_SETTINGS", "DEBUG"))}
+    env.update(SECRET_KEY="x" * 60, ALLOWED_HOSTS="loyalty.example.com")
+    code = (
+        "import os, loyalty.wsgi; from django.conf import settings; "
+        "print(os.environ['DJANGO_SETTINGS_MODULE'], settings.DEBUG, settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split()[-3:] == ["loyalty.settings.production", "False", "600"], out.stderr
