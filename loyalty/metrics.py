@@ -46,10 +46,12 @@ http_requests = Counter(
 http_latency = Histogram(
     "loyalty_http_request_duration_seconds", "Time to answer a request.", ["method", "view"], buckets=LATENCY
 )
-db_queries = Counter("loyalty_db_queries", "Database statements run.", ["alias"])
 db_query_errors = Counter("loyalty_db_query_errors", "Database statements that raised.", ["alias"])
 db_latency = Histogram(
-    "loyalty_db_query_duration_seconds", "Time of one database statement.", ["alias"], buckets=QUERY_LATENCY
+    "loyalty_db_query_duration_seconds",
+    "Time of one database statement (its _count: the statements run).",
+    ["alias"],
+    buckets=QUERY_LATENCY,
 )
 db_connections = Counter(
     "loyalty_db_connections_opened", "Database connections opened (persistent connections keep it flat).", ["alias"]
@@ -134,17 +136,21 @@ class MetricsMiddleware:
         return response
 
 
+@cache
+def _db_latency(alias: str):
+    return db_latency.labels(alias=alias)
+
+
 def _timed_query(execute, sql, params, many, context):
-    alias = context["connection"].alias
+    """One histogram observation per statement (a few microseconds; the label's child looked up once)."""
     start = time.perf_counter()
     try:
         return execute(sql, params, many, context)
     except Exception:
-        db_query_errors.labels(alias=alias).inc()
+        db_query_errors.labels(alias=context["connection"].alias).inc()
         raise
     finally:
-        db_queries.labels(alias=alias).inc()
-        db_latency.labels(alias=alias).observe(time.perf_counter() - start)
+        _db_latency(context["connection"].alias).observe(time.perf_counter() - start)
 
 
 def _instrument_connection(sender, connection, **kwargs) -> None:

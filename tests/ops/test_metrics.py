@@ -88,7 +88,7 @@ def test_bills_points_requests_and_statements_are_counted(client, noc):
     assert moved("loyalty_bills_total", outcome="rejected") == 1
     assert moved("loyalty_http_requests_total", method="POST", view="api-bills", status="201") == 1
     assert moved("loyalty_http_request_duration_seconds_count", method="POST", view="api-bills") == 3
-    assert moved("loyalty_db_queries_total", alias="default") > 0
+    assert moved("loyalty_db_query_duration_seconds_count", alias="default") > 0
 
 
 @pytest.mark.django_db(transaction=True)
