@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", docs_view, name="api-docs"),  # Swagger UI from drf-spectacular-sidecar, no CDN
     path("api/v1/", include([path("", include("points.api.urls")), path("", include("rewards.api.urls"))])),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("loyalty.ops.urls")),  # /health/, /health/live/, /metrics
     path("", include("loyalty.portal.urls")),
 ]
 
