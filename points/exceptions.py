@@ -51,3 +51,9 @@ class JobAlreadyRunning(PointsError):
 
     code = "job_running"
     status = 409
+
+
+class RefundOfLinesUnavailable(PointsError):
+    """Refunds of named lines (API.md 1.1) are not taken yet: send the amount refunded instead."""
+
+    code = "refund_of_lines_unavailable"

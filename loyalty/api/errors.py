@@ -13,7 +13,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -58,6 +60,27 @@ class ForbiddenProgram(ApiError):
     """This token may only act for its own program."""
 
     code = "forbidden_program"
+
+
+class TooLarge(ApiError):
+    """The body is larger than the API takes (API.md 1.1: Default 1 MiB)."""
+
+    code = "too_large"
+    status = 413
+
+
+class InvalidIdempotencyKey(ApiError):
+    """The Idempotency-Key header must be 1 to 255 visible characters (API.md 1.1)."""
+
+    code = "invalid"
+    status = 400
+
+
+class IdempotencyKeyReused(ApiError):
+    """This Idempotency-Key was already used by this token with another request (API.md 1.1)."""
+
+    code = "idempotency_key_reused"
+    status = 409
 
 
 # DRF's exceptions and the contract's codes. The first class an exception is an instance of wins.
@@ -174,6 +197,15 @@ def invalid_detail(fields: Mapping[str, list[str]]) -> str:
     )
 
 
+def _codes(codes: Any) -> set[str]:
+    """Every error code of a (nested) ``ValidationError.get_codes()``."""
+    if isinstance(codes, Mapping):
+        return set().union(*(_codes(v) for v in codes.values())) if codes else set()
+    if isinstance(codes, list | tuple):
+        return set().union(*(_codes(v) for v in codes)) if codes else set()
+    return {str(codes)}
+
+
 def _drf_response(exc: exceptions.APIException) -> Response:
     headers: dict[str, str] = {}
     if getattr(exc, "auth_header", None):
@@ -183,7 +215,9 @@ def _drf_response(exc: exceptions.APIException) -> Response:
 
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten_errors(exc.detail)
-        body = error_body("invalid", invalid_detail(fields), fields)
+        # API.md 1.1: an implausible date of a bill or an enrolment has its own code, whatever else is wrong.
+        code = "implausible_date" if "implausible_date" in _codes(exc.get_codes()) else "invalid"
+        body = error_body(code, invalid_detail(fields), fields)
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=headers)
 
     code = next((code for cls, code in DRF_CODES if isinstance(exc, cls)), None) or _text(exc.default_code)
@@ -205,6 +239,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     from rest_framework.views import set_rollback  # not at import: rest_framework.views imports the settings' classes
 
     set_rollback()
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE): 413, not a 500
+        exc = TooLarge(f"the body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes")
     if isinstance(exc, PointsError | ApiError):
         fields = _domain_fields(exc)
         return Response(error_body(exc.code, domain_detail(exc.detail, fields), fields), status=exc.status)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from loyalty.api.fields import PlausibleDateField
+
 from ..models import Card, Tier
 
 
@@ -53,8 +55,10 @@ class EnrolmentSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=254, help_text="May be left out only with an office token (M3)."
     )
     phone = StrictCharField(required=False, allow_blank=True, max_length=30)
-    enrolled_on = serializers.DateField(
-        required=False, help_text="Defaults to today. New Otani: the admission date (M6)."
+    enrolled_on = PlausibleDateField(
+        required=False,
+        help_text="Defaults to today. New Otani: the admission date (M6). From 2000-01-01 to tomorrow (Asia/Tokyo), "
+        "else `implausible_date`.",
     )
     hotel = StrictCharField(
         required=False,
