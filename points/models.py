@@ -307,13 +307,14 @@ class QualificationCredit(models.Model):
 
 
 class JobRun(models.Model):
-    """One run of a scheduled job for an as-of date (J1-J4). Unique per job, program and date."""
+    """One run of a scheduled job for an as-of date (J1-J5). Unique per job, program and date."""
 
     class Job(models.TextChoices):
         POST = "post_points", _("Post pending points (J1)")
         EXPIRE = "expire_points", _("Expire points (J2, J3)")
         QUALIFY = "qualify_status", _("Qualify status (J4)")
         REMIND = "remind_expiry", _("Expiry reminders")
+        RECONCILE = "reconcile_ledger", _("Reconcile the ledger (J5)")
 
     class State(models.TextChoices):
         RUNNING = "running", _("Running")
@@ -713,3 +714,7 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.used_on} ({self.get_state_display()})"
+
+
+# --- Issue 13: idempotency keys (API.md 1.1) and reconciliation mismatches (J5), in their own module ------------
+from .integrity_models import IdempotencyKey, LedgerMismatch  # noqa: E402, F401

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty.api.errors import ForbiddenField, error_response
+from loyalty.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
 from loyalty.api.permissions import check_hotel_scope, check_member_scope, check_program_scope, is_office, token_program
 from points.models import ApiToken, Hotel
 from points.qualification import qualification
@@ -168,6 +169,7 @@ class MembersView(APIView):
         "number; `myj` records the MYJ number as a card of the member (M2). A hotel token enrolls into its hotel's "
         "program at its own hotel.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         token: ApiToken = request.auth
         if not is_office(token) and isinstance(request.data, dict) and request.data.get("legacy") not in (None, {}):

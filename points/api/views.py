@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
+
 from ..exceptions import RefundOfLinesUnavailable
 from ..models import Bill
 from ..selectors import points_summary
@@ -43,6 +45,7 @@ class BillsView(APIView):
         description="First receipt answers 201; the same billing again answers 200 with the same body and awards "
         "nothing more; the same number with other content answers 409.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = _bill_validator().run_validation(request.data)  # a ValidationError answers 400
         token = request.auth
@@ -66,6 +69,7 @@ class BillRefundView(APIView):
         "no other field (`null`, a list, a number or an unknown field answers 400). Another hotel's bill is not "
         "found (404), as one that does not exist.",
     )
+    @idempotent
     def post(self, request: Request, hotel: str, number: str) -> Response:
         token = request.auth
         bill = Bill.objects.select_related("hotel__program", "member").filter(hotel__code=hotel, number=number).first()

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty.api.errors import error_response
+from loyalty.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
 from loyalty.api.permissions import IsOfficeToken, check_member_scope, is_office, token_program
 from members.exceptions import MemberNotFound
 from members.models import Card, Member
@@ -82,6 +83,7 @@ class CertificatesView(APIView):
         "Certificates worth JPY 5,000 each, handed over at `hotel` during the stay arriving on `arrival_on` (NR2). "
         "Irrevocable once accepted (NR1). A hotel token may request for any eligible hotel of its program.",
     )
+    @idempotent
     def post(self, request: Request, card: str) -> Response:
         token: ApiToken = request.auth
         member = member_in_scope(token, card)
@@ -131,6 +133,7 @@ class RedemptionsView(APIView):
         description="A hotel token redeems through the hotel (channel `api`): Stay, Upgrade and Breakfast awards, "
         "an award of one hotel at that hotel only. An office token redeems through the office: Gift awards (OR1).",
     )
+    @idempotent
     def post(self, request: Request, card: str) -> Response:
         token: ApiToken = request.auth
         member = member_in_scope(token, card)
@@ -184,6 +187,7 @@ class TransfersView(APIView):
         description="Moves ALL of the giver's valid posted points at once, each keeping its expiry date (T3), "
         "once both members consented (T2).",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         token: ApiToken = request.auth
         serializer = TransferSerializer(data=request.data)
