@@ -733,3 +733,7 @@ class ApiTokenAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         for token in tokens:
             api_token_revoke(token=token)
         self.message_user(request, _("%(n)d token(s) revoked.") % {"n": len(tokens)})
+
+
+# --- Issue 13: J5's ledger mismatches (own module) ---------------------------------------------------------------
+from . import reconciliation_admin  # noqa: E402, F401

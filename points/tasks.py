@@ -43,3 +43,11 @@ def qualify_status_task(year: int | None = None, program: str | None = "one-harm
 def send_expiry_reminders_task(as_of: str | None = None, program: str | None = None) -> dict:
     """EX6 reminders: daily."""
     return jobs.expiry_reminders_send(as_of=_as_of(as_of), program=_program(program))
+
+
+@shared_task(name="points.reconcile_ledger")
+def reconcile_ledger_task(as_of: str | None = None, program: str | None = None) -> dict:
+    """J5: nightly."""
+    from .services.reconciliation import ledger_reconcile
+
+    return ledger_reconcile(as_of=_as_of(as_of), program=_program(program))
