@@ -126,9 +126,3 @@ def idempotent(post):
         return response
 
     return handle
-
-
-def idempotency_keys_purge(*, before: dt.datetime) -> int:
-    """Forget the answers kept since before ``before`` (the 24-hour window has passed for them)."""
-    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=before).delete()
-    return deleted

@@ -1,4 +1,5 @@
-"""J5, the nightly reconciliation of the ledger (issue 13), on the beat schedule stored by django-celery-beat; the
+"""J5, the nightly reconciliation of the ledger (issue 13), and the daily purge of Idempotency-Key answers past their
+24 hours, on the beat schedule stored by django-celery-beat; the
 office groups may view its findings (Admin > Points > Ledger mismatches). Running it again adds what is missing."""
 
 import json
@@ -8,6 +9,7 @@ from django.db import migrations
 
 TZ = "Asia/Tokyo"
 NAME = "J5 reconcile the ledger (daily)"
+PURGE = "Forget expired Idempotency-Key answers (daily)"
 
 
 def create(apps, schema_editor):
@@ -20,6 +22,18 @@ def create(apps, schema_editor):
     PeriodicTask.objects.get_or_create(
         name=NAME,
         defaults={"task": "points.reconcile_ledger", "crontab": crontab, "kwargs": json.dumps({}), "enabled": True},
+    )
+    crontab, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="4", day_of_month="*", month_of_year="*", day_of_week="*", timezone=TZ
+    )
+    PeriodicTask.objects.get_or_create(
+        name=PURGE,
+        defaults={
+            "task": "points.purge_idempotency_keys",
+            "crontab": crontab,
+            "kwargs": json.dumps({}),
+            "enabled": True,
+        },
     )
 
 
@@ -36,7 +50,7 @@ def allow_office(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[NAME, PURGE]).delete()
 
 
 class Migration(migrations.Migration):

@@ -189,3 +189,17 @@ def test_item4_the_same_bill_arriving_at_once_with_one_key_is_recorded_once_and_
     assert {status for status, _ in results} == {201}, results
     assert len({str(body) for _, body in results}) == 1
     assert Bill.objects.count() == 1
+
+
+def test_item4_answers_past_their_window_are_purged_daily(not_client, folio):
+    from django_celery_beat.models import PeriodicTask
+
+    from points.tasks import purge_idempotency_keys_task
+
+    post(not_client, URL, folio, "old")
+    folio["number"] = "F-1002"
+    post(not_client, URL, folio, "new")
+    IdempotencyKey.objects.filter(key="old").update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert purge_idempotency_keys_task.apply().get() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+    assert PeriodicTask.objects.get(task="points.purge_idempotency_keys").enabled
