@@ -1,4 +1,5 @@
-"""The admin of J5's findings (issue 13): read-only, scoped to the staff user's program like every other admin."""
+"""The admin of issue 13's rows: J5's findings and the kept Idempotency-Key answers. Read-only, scoped to the staff
+user's program (or hotel) like every other admin."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.contrib import admin
 
 from members.admin import ReadOnlyAdminMixin, StaffScopeMixin
 
-from .models import LedgerMismatch
+from .models import IdempotencyKey, LedgerMismatch
 
 
 @admin.register(LedgerMismatch)
@@ -29,3 +30,15 @@ class LedgerMismatchAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     list_filter = ("as_of",)
     search_fields = ("member__number", "member__family_name")
     date_hierarchy = "as_of"
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """API.md 1.1: the first answer to each POST sent with an Idempotency-Key, replayed to its retries for 24 hours."""
+
+    program_path = ("token__program", "token__hotel__program")
+    hotel_path = "token__hotel"
+    list_display = ("created_at", "token", "key", "status")
+    list_select_related = ("token",)
+    search_fields = ("key",)
+    date_hierarchy = "created_at"
