@@ -1,4 +1,5 @@
-"""Bulk writes for the hot paths (the bill feed): rows as plain tuples, no model instance per row.
+"""Bulk writes for the hot paths (the bill feed): rows as tuples (named tuples, one type per table), no model
+instance per row.
 
 On PostgreSQL many rows go in by ``COPY`` (the fastest way in: PERFORMANCE.md, a million ledger rows in 3 s) with
 ids reserved from the table's sequence beforehand, so children can name their parents in the same batch; a few
@@ -180,10 +181,14 @@ class Batch:
     ) -> None:
         """Insert ``rows``: tuples of ``fields`` values (by attname; the primary key among them if the ids were
         reserved, ``ids_reserve``; JSON fields take Python values). ``ignore_conflicts``: rows a unique constraint
-        refuses are skipped (``ON CONFLICT DO NOTHING``)."""
+        refuses are skipped (``ON CONFLICT DO NOTHING``). Rows are best named tuples whose ``_fields`` are
+        ``fields`` (a value then goes to the column that names it); named rows of other fields are refused."""
         rows = list(rows)
         if not rows:
             return
+        named = getattr(rows[0], "_fields", None)
+        if named is not None and tuple(named) != tuple(fields):
+            raise ValueError(f"{type(rows[0]).__name__} rows do not have the fields given for {model.__name__}")
         if not self.postgresql:
             model.objects.bulk_create(_objects(model, fields, rows), ignore_conflicts=ignore_conflicts)
             return

@@ -1,9 +1,11 @@
-"""The members error tree; the API maps ``code`` to the contract's error codes."""
+"""The members error tree (M1-M10, A1-A5). The API maps ``code`` to the contract's error codes."""
 
-from points.exceptions import PointsError
+from loyalty.exceptions import LoyaltyError
 
 
-class MembersError(PointsError):
+class MembersError(LoyaltyError):
+    """Base of every refusal of the members domain."""
+
     code = "invalid_member"
 
 
@@ -25,3 +27,28 @@ class DuplicateCard(MembersError):
 
     code = "duplicate_card"
     status = 409
+
+
+class MembershipClosed(MembersError):
+    """The membership is closed (M9): it can no longer earn, redeem or transfer."""
+
+    code = "membership_closed"
+    status = 409
+
+
+class CardError(MembersError):
+    """The card cannot be changed this way."""
+
+    code = "invalid_card"
+
+
+class AccountError(MembersError):
+    """The member's login or profile cannot be changed this way."""
+
+    code = "invalid_account"
+
+
+class OfficeError(MembersError):
+    """The office cannot make this change."""
+
+    code = "invalid_office_change"

@@ -12,9 +12,6 @@ from loyalty.db import models_from_rows
 from .exceptions import MemberNotFound
 from .models import Card, Member, Program, StatusPeriod, Tier
 
-TIER_ORDER = {Tier.MEMBER: 0, Tier.LOYAL: 1, Tier.EXCLUSIVE: 2}
-
-
 MEMBER_FIELDS = [f.attname for f in Member._meta.concrete_fields]
 
 
@@ -92,7 +89,7 @@ def status_on(*, member: Member, on: dt.date) -> StatusPeriod | None:
     periods = [p for p in member.status_periods.all() if p.valid_from <= on <= p.valid_until]
     if not periods:
         return None
-    return max(periods, key=lambda p: (TIER_ORDER[p.tier], p.valid_until))
+    return max(periods, key=lambda p: (Tier(p.tier).rank, p.valid_until))
 
 
 def tier_on(*, member: Member, on: dt.date) -> str:
@@ -101,18 +98,25 @@ def tier_on(*, member: Member, on: dt.date) -> str:
 
 
 def members_search(*, query: str, programs: QuerySet[Program] | None = None) -> QuerySet[Member]:
-    """Find members by any card number, email, phone or name."""
+    """Find members by what people know (M2): any card number ever held (OCI, MYJ, 700-numbers, lost or
+    merged-away cards), the membership number, the email, the phone, or the name (every word of the query in the
+    family or given name, "Sato Hana" or "hana")."""
     query = query.strip()
     qs = Member.objects.all()
     if programs is not None:
         qs = qs.filter(program__in=programs)
+    if not query:
+        return qs.none()
+    names = Q()
+    for word in query.split():
+        names &= Q(family_name__icontains=word) | Q(given_name__icontains=word)
     return qs.filter(
-        Q(cards__number=query)
+        Q(pk__in=Card.objects.filter(number=query).values("member_id"))
+        | Q(number=query)
         | Q(email__iexact=query)
         | Q(phone=query)
-        | Q(family_name__icontains=query)
-        | Q(given_name__icontains=query)
-    ).distinct()
+        | names
+    )
 
 
 def settings_in_force(rows, on: dt.date):

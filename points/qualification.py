@@ -19,15 +19,8 @@ from django.db.models import Count, IntegerField, Sum, Value
 from members.models import Member, Program, Tier
 from members.selectors import settings_on
 
-from .exceptions import PointsError
+from .exceptions import QualificationNotApplicable
 from .models import LedgerEntry, QualificationCredit, StayNight
-
-
-class QualificationNotApplicable(PointsError):
-    """Status qualification is a One Harmony benefit (ST1): New Otani members have no tiers."""
-
-    code = "not_applicable"
-    status = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +91,28 @@ def qualification(*, member: Member, year: int) -> Qualification:
     if row is None:
         return Qualification(year=year, points=0, nights=0, tier=Tier.MEMBER.value)
     return Qualification(year=year, points=int(row[1]), nights=int(row[2]), tier=row[3])
+
+
+def tier_progress(*, member: Member, on: dt.date) -> dict | None:
+    """ST1, ST2: the qualifying points and nights of ``on``'s year against the thresholds of the next tier (One
+    Harmony; ``None`` for New Otani). ``q`` is the year's :class:`Qualification`, ``next`` the next tier's label
+    (``None`` at the top)."""
+    if not member.program.is_one_harmony:
+        return None
+    q = qualification(member=member, year=on.year)
+    thresholds = settings_on(program=member.program, on=dt.date(on.year, 12, 31))
+    if q.tier == Tier.EXCLUSIVE:
+        return {"q": q, "next": None}
+    if q.tier == Tier.LOYAL:
+        label, points, nights = Tier.EXCLUSIVE.label, thresholds.exclusive_points, thresholds.exclusive_nights
+    else:
+        label, points, nights = Tier.LOYAL.label, thresholds.loyal_points, thresholds.loyal_nights
+    return {
+        "q": q,
+        "next": label,
+        "points_needed": points,
+        "nights_needed": nights,
+        "points_left": max(points - q.points, 0),
+        "nights_left": max(nights - q.nights, 0),
+        "reached": Tier(q.tier).label,
+    }

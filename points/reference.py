@@ -44,6 +44,7 @@ class Reference:
         self._hotels: dict[str, Hotel | None] = {}
         self._outlets: dict[int, dict[str, Outlet]] = {}
         self._designations: dict[int, list[OutletDesignation]] = {}
+        self._periods: dict[int, dict[str, tuple[tuple[dt.date, bool], ...]]] = {}
         self._settings: dict[int, list[ProgramSettings]] = {}
         self._tokens: dict[str, ApiToken | None] = {}
 
@@ -79,6 +80,17 @@ class Reference:
             if row.effective_from <= on:
                 state[by_id[row.outlet_id]] = row.designated
         return frozenset(code for code, designated in state.items() if designated)
+
+    def designation_periods(self, hotel: Hotel) -> dict[str, tuple[tuple[dt.date, bool], ...]]:
+        """NE2 by date of use: each outlet code's designation changes ``(effective_from, designated)`` in date
+        order, the plain data the rulebook's context carries (built once per process and reference version)."""
+        if hotel.pk not in self._periods:
+            by_id = {o.pk: code for code, o in self.outlets_of(hotel).items()}
+            periods: dict[str, list[tuple[dt.date, bool]]] = {}
+            for row in self._designations[hotel.pk]:
+                periods.setdefault(by_id[row.outlet_id], []).append((row.effective_from, row.designated))
+            self._periods[hotel.pk] = {code: tuple(changes) for code, changes in periods.items()}
+        return self._periods[hotel.pk]
 
     def settings_on(self, program: Program, on: dt.date) -> ProgramSettings | None:
         """PT1: the program's settings in force on ``on``."""

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
-from django.utils import timezone
 
+from loyalty import clock
 from members.models import Program
 
 from .services import jobs
 
 
 def _as_of(value: str | None) -> dt.date:
-    return dt.date.fromisoformat(value) if value else timezone.localdate()
+    return dt.date.fromisoformat(value) if value else clock.today()
 
 
 def _program(code: str | None) -> Program | None:
@@ -36,7 +36,7 @@ def expire_points_task(as_of: str | None = None, program: str | None = None) -> 
 @shared_task(name="points.qualify_status")
 def qualify_status_task(year: int | None = None, program: str | None = "one-harmony") -> dict:
     """J4: January 15 and April 1, for the year just closed."""
-    return jobs.qualify_status(year=year or timezone.localdate().year - 1, program=_program(program))
+    return jobs.qualify_status(year=year or clock.today().year - 1, program=_program(program))
 
 
 @shared_task(name="points.send_expiry_reminders")
@@ -57,6 +57,7 @@ def reconcile_ledger_task(as_of: str | None = None, program: str | None = None) 
 def purge_idempotency_keys_task() -> int:
     """API.md 1.1: daily, forget the answers kept for Idempotency-Key retries once their window has passed."""
     from django.conf import settings
+    from django.utils import timezone  # an instant, not the business date
 
     from .services.idempotency import idempotency_keys_purge
 

@@ -11,17 +11,25 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from unfold.forms import ActionForm
 
-from members.admin import ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
-from points.models import Bill
+from loyalty import clock
+from loyalty.adminkit import (
+    HistoryAdmin,
+    ModelAdmin,
+    ReadOnlyAdminMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    answer_step,
+)
+from loyalty.exceptions import LoyaltyError
+from points.models import Bill, Outlet
 
-from .exceptions import IllegalTransition, RewardsError
-from .models import Award, AwardRedemption, Certificate, CertificateRequest, Transfer
-from .services.certificates import certificate_advance
+from .exceptions import IllegalTransition
+from .models import Award, AwardRedemption, Certificate, CertificateRequest, CertificateUse, Transfer
+from .services.awards import award_request_fulfil, award_request_refuse
+from .services.certificates import certificate_advance, certificate_use
 
 
 class ArrivalListFilter(admin.SimpleListFilter):
@@ -40,7 +48,7 @@ class ArrivalListFilter(admin.SimpleListFilter):
         days = self.WINDOWS.get(self.value() or "")
         if days is None:
             return queryset
-        today = timezone.localdate()
+        today = clock.today()
         return queryset.filter(
             **{f"{self.arrival_path}__gte": today, f"{self.arrival_path}__lte": today + dt.timedelta(days=days)}
         )
@@ -59,10 +67,17 @@ class CertificateActionForm(ActionForm):
         max_length=60,
         help_text=_("NUMBER at the certificate's hotel, or HOTEL/NUMBER."),
     )
+    purpose = forms.ChoiceField(
+        label=_("Paid for (NR3)"),
+        required=False,
+        choices=[("", _("as the bill says")), *CertificateUse.Purpose.choices],
+    )
+    amount = forms.IntegerField(label=_("Amount paid (JPY)"), required=False, min_value=1)
+    outlet = forms.CharField(label=_("Restaurant/bar code (dining)"), required=False, max_length=20)
 
 
 @admin.register(Award)
-class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class AwardAdmin(StaffScopeMixin, HistoryAdmin):
     """OR1: each award has a point cost set by the office."""
 
     program_path = "program"
@@ -74,17 +89,53 @@ class AwardAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AwardRedemption)
-class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class AwardRedemptionAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
+    """OR1: redemptions, and the Gift Award requests made on the website that the office fulfils or refuses (the
+    points are held from the request and returned on refusal)."""
+
     program_path = "member__program"
-    list_display = ("created_at", "member", "award", "points", "channel", "created_by")
-    list_filter = ("channel", "award__kind")
+    list_display = ("created_at", "member", "award", "points", "channel", "state", "created_by", "decided_by")
+    list_filter = ("state", "channel", "award__kind")
+    actions = ["fulfil_requests", "refuse_requests"]
+
+    @admin.action(description=_("Fulfil the selected gift requests"), permissions=["decide"])
+    def fulfil_requests(self, request, queryset):
+        done, refused = 0, []
+        for redemption in queryset.filter(state=AwardRedemption.State.REQUESTED):
+            try:
+                award_request_fulfil(redemption=redemption, by=request.user)
+                done += 1
+            except LoyaltyError as error:
+                refused.append(f"{redemption}: {error.detail}")
+        self.message_user(request, _("%(n)d fulfilled.") % {"n": done})
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Refuse the selected gift requests (points returned)"), permissions=["decide"])
+    def refuse_requests(self, request, queryset):
+        return answer_step(
+            self,
+            request,
+            queryset.filter(state=AwardRedemption.State.REQUESTED),
+            action="refuse_requests",
+            title=_("Refuse gift requests (OR1)"),
+            intro=_("The held points go back to each member, keeping their expiry dates."),
+            run=lambda redemption, data: award_request_refuse(
+                redemption=redemption, answer=data["answer"], on=clock.today(), by=request.user
+            ),
+        )
+
+    def has_decide_permission(self, request) -> bool:
+        """OR1: office staff who may change award redemptions decide requests; the rows stay read-only."""
+        return request.user.has_perm("rewards.change_awardredemption")
+
     list_select_related = ("member", "award", "created_by")
     search_fields = ("=member__cards__number", "=member__number", "=award__code")
     date_hierarchy = "created_at"
 
 
 @admin.register(CertificateRequest)
-class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """NR1, NR2: once accepted a request cannot be changed or cancelled."""
 
     program_path = "member__program"
@@ -97,7 +148,7 @@ class CertificateRequestAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAd
 
 
 @admin.register(Certificate)
-class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
+class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
     """NR3: a certificate carries its registration number, value, member name and card number and a valid-until
     date, none of which ever changes; it is never reissued nor deleted. The hotel moves it through its life with the
     actions: ready at the hotel -> handed over (in person, NR2) -> used (on a bill); expired once past its validity.
@@ -150,13 +201,13 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
         return False  # NR1, NR3: irrevocable and never reissued
 
     def _advance(self, request, queryset, to_state: str, *, bill_for=None) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         done, refused = [], []
         for certificate in queryset.select_related("member", "hotel"):
             try:
                 bill = bill_for(certificate) if bill_for else None
                 certificate_advance(certificate=certificate, to_state=to_state, on=today, bill=bill)
-            except RewardsError as error:
+            except LoyaltyError as error:
                 refused.append(f"{certificate.number}: {error.detail}")
             else:
                 done.append(certificate.number)
@@ -174,11 +225,20 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
     def mark_handed_over(self, request, queryset):
         self._advance(request, queryset, Certificate.State.HANDED_OVER)
 
-    @admin.action(description=_("Used (give the bill number)"), permissions=["change"])
+    @admin.action(description=_("Used (give the bill number or what it paid)"), permissions=["change"])
     def mark_used(self, request, queryset):
+        """NR3: records what the certificate paid (``certificate_use``); a purpose it does not pay is refused with
+        the reason. With a bill, the purpose, hotel, outlet and day of use are the bill's."""
         text = (request.POST.get("bill_number") or "").strip()
-        if not text:
+        purpose = (request.POST.get("purpose") or "").strip()
+        amount_text = (request.POST.get("amount") or "").strip()
+        amount = int(amount_text) if amount_text.isdigit() else None
+        outlet_code = (request.POST.get("outlet") or "").strip()
+        if not text and not purpose:
             self.message_user(request, _("Give the number of the bill the certificate paid."), messages.ERROR)
+            return
+        if not text or purpose or amount is not None:
+            self._use(request, queryset, text=text, purpose=purpose, amount=amount, outlet_code=outlet_code)
             return
 
         def bill_for(certificate: Certificate) -> Bill:
@@ -195,13 +255,57 @@ class CertificateAdmin(StaffScopeMixin, SimpleHistoryAdmin):
 
         self._advance(request, queryset, Certificate.State.USED, bill_for=bill_for)
 
+    def _bill(self, certificate: Certificate, text: str) -> Bill | None:
+        if not text:
+            return None
+        hotel_code, _sep, number = text.rpartition("/")
+        bills = Bill.objects.select_related("hotel", "outlet").filter(
+            number=number, hotel__program_id=certificate.member.program_id
+        )
+        bills = bills.filter(hotel__code=hotel_code) if hotel_code else bills.filter(hotel=certificate.hotel)
+        bill = bills.first()
+        if bill is None:
+            raise IllegalTransition(f"no bill {number} of hotel {hotel_code or certificate.hotel.code}")
+        return bill
+
+    def _use(self, request, queryset, *, text: str, purpose: str, amount: int | None, outlet_code: str) -> None:
+        today = clock.today()
+        done, refused = [], []
+        for certificate in queryset.select_related("member", "hotel"):
+            try:
+                bill = self._bill(certificate, text)
+                hotel = bill.hotel if bill else (getattr(request.user, "hotel", None) or certificate.hotel)
+                outlet = Outlet.objects.filter(hotel=hotel, code=outlet_code).first() if outlet_code else None
+                chosen = purpose or (CertificateUse.Purpose.DINING if bill and bill.kind == "dining" else "")
+                certificate_use(
+                    certificate=certificate,
+                    purpose=chosen or CertificateUse.Purpose.ACCOMMODATION,
+                    hotel=hotel,
+                    on=today,
+                    amount=amount,
+                    outlet=outlet or (bill.outlet if bill else None),
+                    bill=bill,
+                    by=request.user,
+                )
+            except LoyaltyError as error:
+                refused.append(f"{certificate.number}: {error.detail}")
+            else:
+                done.append(certificate.number)
+        if done:
+            self.message_user(
+                request,
+                _("%(state)s: %(numbers)s.") % {"state": Certificate.State.USED.label, "numbers": ", ".join(done)},
+            )
+        for message in refused:
+            self.message_user(request, _("Refused, %(message)s") % {"message": message}, messages.ERROR)
+
     @admin.action(description=_("Expired (past its validity)"), permissions=["change"])
     def mark_expired(self, request, queryset):
         self._advance(request, queryset, Certificate.State.EXPIRED)
 
 
 @admin.register(Transfer)
-class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """T1-T5: all points of the giver moved at once, both consents recorded."""
 
     program_path = "giver__program"
@@ -209,3 +313,16 @@ class TransferAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("giver", "receiver")
     search_fields = ("=giver__cards__number", "=receiver__cards__number", "=giver__number", "=receiver__number")
     date_hierarchy = "transferred_on"
+
+
+@admin.register(CertificateUse)
+class CertificateUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, HistoryAdmin):
+    """NR3: what each used certificate paid (accommodation or designated dining, on the day of use)."""
+
+    program_path = "certificate__member__program"
+    hotel_path = "hotel"
+    list_display = ("certificate", "used_on", "hotel", "purpose", "outlet", "amount", "bill", "recorded_by")
+    list_filter = ("purpose", ("hotel", ScopedRelatedFieldListFilter))
+    list_select_related = ("certificate", "hotel", "outlet", "bill", "recorded_by")
+    search_fields = ("=certificate__number",)
+    date_hierarchy = "used_on"

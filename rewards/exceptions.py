@@ -1,17 +1,21 @@
-"""The rewards error tree (NR1-NR3, OR1, T1-T5). Every class is a ``PointsError``, so the API's one exception handler
-answers it as ``{"code", "detail", "fields"}`` with its status (API.md "Redemption and transfers").
+"""The rewards error tree (NR1-NR3, OR1, T1-T5). Every class is a ``LoyaltyError``, so the API's one exception
+handler answers it as ``{"code", "detail", "fields"}`` with its status (API.md "Redemption and transfers").
 
-``InsufficientPoints`` and ``MembershipClosed`` come from the ledger (``points.exceptions``) and are re-exported here
-so callers of the rewards services catch one module's errors.
+``InsufficientPoints`` (the ledger's) and ``MembershipClosed`` (the members domain's) are re-exported here so callers
+of the rewards services catch one module's errors.
 """
 
 from __future__ import annotations
 
-from points.exceptions import InsufficientPoints, MembershipClosed, PointsError
+from loyalty.exceptions import Invalid, LoyaltyError
+from loyalty.exceptions import NotApplicable as KernelNotApplicable
+from members.exceptions import MembershipClosed
+from points.exceptions import InsufficientPoints
 
 __all__ = [
     "AwardNotAvailable",
     "CategoryExcluded",
+    "CertificateNotAccepted",
     "ConsentMissing",
     "HotelNotEligible",
     "IllegalTransition",
@@ -22,28 +26,26 @@ __all__ = [
     "NotFamily",
     "NothingToTransfer",
     "RewardsError",
+    "ServiceEnded",
     "TooCloseToArrival",
+    "TransfersNotOffered",
     "WrongChannel",
 ]
 
 
-class RewardsError(PointsError):
+class RewardsError(LoyaltyError):
     """Base of every refusal of the rewards domain."""
 
     code = "invalid_redemption"
     status = 400
 
 
-class InvalidRedemption(RewardsError):
+class InvalidRedemption(Invalid, RewardsError):
     """The redemption cannot be taken as asked (e.g. a count below one)."""
 
-    code = "invalid"
 
-
-class NotApplicable(RewardsError):
+class NotApplicable(KernelNotApplicable, RewardsError):
     """This service is not one of the member's program (certificates: New Otani; awards: One Harmony)."""
-
-    code = "not_applicable"
 
 
 # --- Certificates (NR1-NR3) --------------------------------------------------------------------------------------
@@ -110,3 +112,23 @@ class NothingToTransfer(RewardsError):
     """T3: the giving member has no valid posted points to move."""
 
     code = "nothing_to_transfer"
+
+
+class TransfersNotOffered(NotApplicable):
+    """T1-T5 are a program setting (Default: New Otani on, One Harmony off): off, no transfer is taken."""
+
+
+class CertificateNotAccepted(RewardsError):
+    """NR3 (Art. 12): a Reward Certificate pays accommodation or designated dining at a New Otani Group Hotel in
+    Japan on the day of use only: not deposits, not later payments, not cash vouchers, gift certificates or
+    tickets, and never more than its value (no change)."""
+
+    code = "certificate_not_accepted"
+
+
+class ServiceEnded(RewardsError):
+    """PT2 (Art. 13): the program, the hotel or the service ended; its entitlements are not redeemed after the
+    announced last day (the whole program's points: after the day they were kept until)."""
+
+    code = "service_ended"
+    status = 409

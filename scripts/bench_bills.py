@@ -42,12 +42,13 @@ def reset_database(url: str) -> None:
 def make_bill(i: int, hotel: str, member: str, outlet: str) -> dict:
     rnd = random.Random(i)
     day = 1 + i % 27
+    room = str(i)  # a room of its own (NE6: a room's night earns for one bill only)
     if rnd.random() < 0.6:
         nights = rnd.randint(1, 3)
         charges = [
-            {"date": f"2025-03-{day + n:02d}", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500}
+            {"date": f"2025-03-{day + n:02d}", "room": room, "category": "room", "amount": 30000, "tax_service": 4500}
             for n in range(nights)
-        ] + [{"date": f"2025-03-{day:02d}", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300}]
+        ] + [{"date": f"2025-03-{day:02d}", "room": room, "category": "minibar", "amount": 2000, "tax_service": 300}]
         checks = [
             {
                 "outlet": outlet,
@@ -65,7 +66,7 @@ def make_bill(i: int, hotel: str, member: str, outlet: str) -> dict:
             "paid_on": f"2025-03-{day + nights:02d}",
             "reservation_channel": "official_website",
             "payments": [{"method": "credit_card", "amount": total}],
-            "rooms": [{"room": "1203", "member_room": True, "for_points": True}],
+            "rooms": [{"room": room, "member_room": True, "for_points": True}],
             "charges": charges,
             "room_charged_checks": checks,
         }

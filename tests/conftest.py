@@ -8,7 +8,10 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from tests.factories.merge import pair  # noqa: F401  (two memberships of one person, M8)
+
 _programs_migration = importlib.import_module("members.migrations.0003_programs")
+_defaults_15 = importlib.import_module("members.migrations.0008_issue15_settings_terms")
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,7 @@ def _programs(request):
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
     _programs_migration.create_programs(apps, None)
+    _defaults_15.program_defaults(apps, None)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 API.md: a request the platform cannot take is answered with a 4xx status and a JSON body that says what is wrong
 (a ``code`` string, a human ``detail`` and the fields at fault), stores nothing, and never a 500. The domain error
-trees (``points.exceptions.PointsError`` and its subclasses, ``members.exceptions``) carry their own ``code``,
+tree (``loyalty.exceptions.LoyaltyError`` and every app's subclasses) carries its own ``code``,
 ``status`` and ``fields``; DRF's own exceptions are mapped here. Anything else is a bug: it is logged and answered
 with a JSON 500, never an HTML page.
 """
@@ -25,62 +25,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from points.exceptions import PointsError
+from loyalty.exceptions import LoyaltyError, TooLarge
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-
-
-class ApiError(Exception):
-    """A refusal of the API layer itself (what a token may do), with the same shape as the domain errors."""
-
-    code = "forbidden"
-    status = 403
-
-    def __init__(self, detail: str = "", **fields: Any) -> None:
-        super().__init__(detail or self.__doc__)
-        self.detail = detail or (self.__doc__ or "").strip()
-        self.fields = fields
-
-
-class ForbiddenField(ApiError):
-    """This token may not send this field."""
-
-    code = "forbidden_field"
-
-
-class ForbiddenHotel(ApiError):
-    """This token may only act for its own hotel."""
-
-    code = "forbidden_hotel"
-
-
-class ForbiddenProgram(ApiError):
-    """This token may only act for its own program."""
-
-    code = "forbidden_program"
-
-
-class TooLarge(ApiError):
-    """The body is larger than the API takes (API.md 1.1: Default 1 MiB)."""
-
-    code = "too_large"
-    status = 413
-
-
-class InvalidIdempotencyKey(ApiError):
-    """The Idempotency-Key header must be 1 to 255 visible characters (API.md 1.1)."""
-
-    code = "invalid"
-    status = 400
-
-
-class IdempotencyKeyReused(ApiError):
-    """This Idempotency-Key was already used by this token with another request (API.md 1.1)."""
-
-    code = "idempotency_key_reused"
-    status = 409
 
 
 # DRF's exceptions and the contract's codes. The first class an exception is an instance of wins.
@@ -153,7 +102,7 @@ def flatten_errors(detail: Any, path: str = "") -> dict[str, list[str]]:
     return out
 
 
-def _domain_fields(exc: PointsError | ApiError) -> dict[str, list[str]]:
+def _domain_fields(exc: LoyaltyError) -> dict[str, list[str]]:
     """The ``fields`` a domain error was raised with: ``field="legacy.oci"`` names the one field at fault (its
     message is the detail); ``hotel=["unknown hotel code"]`` gives a field its messages."""
     fields: dict[str, list[str]] = {}
@@ -241,7 +190,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     set_rollback()
     if isinstance(exc, RequestDataTooBig):  # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE): 413, not a 500
         exc = TooLarge(f"the body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes")
-    if isinstance(exc, PointsError | ApiError):
+    if isinstance(exc, LoyaltyError):
         fields = _domain_fields(exc)
         return Response(error_body(exc.code, domain_detail(exc.detail, fields), fields), status=exc.status)
     if isinstance(exc, Http404):

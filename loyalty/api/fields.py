@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from rest_framework import serializers
+
+from loyalty import clock
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 IMPLAUSIBLE_DATE = "implausible_date"
@@ -13,7 +14,7 @@ IMPLAUSIBLE_DATE = "implausible_date"
 
 def latest_plausible_date() -> dt.date:
     """Tomorrow in Asia/Tokyo (the business clock): no bill is paid and no member enrolls later than that."""
-    return timezone.localdate() + dt.timedelta(days=1)
+    return clock.today() + dt.timedelta(days=1)
 
 
 class PlausibleDateField(serializers.DateField):

@@ -17,7 +17,7 @@ from django.core.exceptions import RequestDataTooBig
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from .errors import TooLarge
+from loyalty.exceptions import TooLarge
 
 # The deepest request of the contract: a bill > room_charged_checks > a check > charges > a charge (5). Twice
 # that leaves room for additions; nothing legitimate comes near it.

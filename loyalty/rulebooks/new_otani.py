@@ -8,6 +8,7 @@ Read top to bottom, :func:`calculate` follows the terms:
 2. Some bills earn nothing at all (Art. 2 (1)-(15), Art. 5): the first reason
    that applies is recorded with the bill's payment total.
 3. Some units earn nothing: rooms beyond the two the member may name (NE5),
+   a room night another member sharing the room already earned for (NE6),
    room-charged checks of outlets not designated on the date of use (NE2), uses
    before admission (NX13).
 4. Parts paid with Reward Certificates, coupons, other organizations' points or
@@ -19,30 +20,26 @@ New Otani has no status bonus: ``bonus_points`` is always 0.
 
 from __future__ import annotations
 
-from loyalty.rulebooks.base import (
-    NEW_OTANI,
-    NON_EARNING_MEANS,
-    Bill,
-    Calculation,
-    Context,
-    Rates,
-    Worksheet,
-    yen,
-)
+from loyalty.rulebooks.bill import Bill
+from loyalty.rulebooks.choices import DIRECT_CHANNELS, NEW_OTANI
+from loyalty.rulebooks.context import Context, Rates
+from loyalty.rulebooks.earning import NON_EARNING_MEANS, yen
+from loyalty.rulebooks.results import Calculation
+from loyalty.rulebooks.worksheet import Worksheet
 
 PROGRAM = NEW_OTANI
 
 #: The Defaults the office starts with (NE1: 5 points per full JPY 100, stays and
-#: dining alike; NX2: JPY 100 minimum; NE5: two rooms). Admin-editable settings:
-#: the platform passes the ones in force on the date of use.
-DEFAULT_RATES = Rates(stay_points=5, stay_per_yen=100, dining_points=5, dining_per_yen=100)
+#: dining alike; NX2: JPY 100 minimum; NE5: two rooms; NE4 (4): stays reserved by
+#: phone, on the official website or through the reservation center earn, a
+#: walk-in does not). Admin-editable settings: the platform passes the ones in force.
+DEFAULT_RATES = Rates(
+    stay_points=5, stay_per_yen=100, dining_points=5, dining_per_yen=100, earning_channels=DIRECT_CHANNELS
+)
 
 # NX15 first (a category New Otani specifies), then NX3 (folio), NX4 (checks).
 CHARGE_RULES = {"configured": "NX15", "stay": "NX3", "dining": "NX4"}
 
-# NE4 (4): stays reserved by phone directly with the hotel or on its official
-# website earn; walk-ins and the hotel's own reservation center book directly too.
-EARNING_CHANNELS = frozenset({"phone", "official_website", "walk_in", "reservation_center"})
 
 # NE9: the payment parts that earn nothing, and the exclusion each one cites.
 NON_EARNING_PAYMENTS = {
@@ -69,12 +66,16 @@ def calculate(bill: Bill, context: Context) -> Calculation:
 
     earning_rooms, why_not = rooms_that_earn(bill, context.rates)
     for unit in sheet.units:
-        if unit.kind == "check" and unit.outlet not in context.designated_outlets:
-            # NE2: a room-charged check earns only at an outlet designated that day.
+        if unit.kind == "check" and not context.designated_on(unit.outlet, unit.date):
+            # NE2: a room-charged check earns only at an outlet designated on its date of use (the check's
+            # date, not the day the folio is paid).
             sheet.exclude_unit(unit, "NE2", f"{unit.outlet} is not a designated restaurant/bar")
         elif unit.room is not None and unit.room not in earning_rooms:
             # NE5: the member's own room and one other room the member names.
             sheet.exclude_unit(unit, "NE5", why_not.get(unit.room, f"room {unit.room} is not on the bill"))
+        elif sheet.room_earned_elsewhere(unit):
+            # NE6: members sharing a room: only one of them earns for it, the first bill reported.
+            sheet.exclude_unit(unit, "NE6", f"room {unit.room} already earned for this night on another bill")
         elif unit.date < context.member_since:
             # NX13: uses before the date of admission (M6).
             sheet.exclude_unit(
@@ -108,7 +109,7 @@ def whole_bill_exclusion(bill: Bill, context: Context) -> tuple[str, str] | None
     if hotel.country != "JP":
         return "NX1", "points are not awarded at hotels outside Japan"
     # NE2: dining earns only at restaurants/bars designated on the date of use.
-    if not stay and bill.outlet not in context.designated_outlets:
+    if not stay and not context.designated_on(bill.outlet, bill.used_on):
         return "NE2", f"{bill.outlet} is not a designated restaurant/bar"
     # NX2: payment amounts under JPY 100.
     if bill.payment_total < rates.minimum_payment:
@@ -150,8 +151,9 @@ def whole_bill_exclusion(bill: Bill, context: Context) -> tuple[str, str] | None
         # NE4 (3): paid on the spot; a complimentary stay is not paid at all.
         if bill.reservation_channel == "complimentary":
             return "NE4", "complimentary stays are not paid on the spot"
-        # NE4 (4): reserved by phone with the hotel or on its official website.
-        if bill.reservation_channel not in EARNING_CHANNELS:
+        # NE4 (4): reserved by phone with the hotel or on its official website; the channels that earn are a
+        # program setting (Default: phone, official website, reservation center; not a walk-in).
+        if bill.reservation_channel not in rates.earning_channels:
             return "NE4", "the stay was not reserved directly with the hotel"
     return None
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "members",
     "points",
     "rewards",
+    "loyalty.office",
+    "loyalty.portal",
 ]
 
 MIDDLEWARE = [
@@ -159,8 +161,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["loyalty.api.parsers.JSONParser"],  # size and depth limits (API.md 1.1)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.api.authentication.ApiTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["loyalty.api.permissions.HasApiToken"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["points.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["points.api.permissions.HasApiToken"],
     "EXCEPTION_HANDLER": "loyalty.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -189,3 +191,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- The office's look (issue 16): django-unfold ---------------------------------------------------------------
+# The admin theme. "unfold" comes before django.contrib.admin (its templates and its admin site win) and
+# unfold.contrib.simple_history before simple_history (the history pages in the theme). Its CSS, JavaScript and
+# fonts are its own static files, served by the project (whitenoise): no CDN. Branding, navigation and the home
+# page are the office surface's (loyalty/office/): the office of the signed-in user's scope, navigation by work.
+INSTALLED_APPS = ["unfold", "unfold.contrib.filters", "unfold.contrib.simple_history", *INSTALLED_APPS]
+UNFOLD = {
+    "SITE_TITLE": "loyalty.office.navigation.site_title",
+    "SITE_HEADER": "loyalty.office.navigation.site_header",
+    "SITE_SUBHEADER": "loyalty.office.navigation.site_subheader",
+    "SITE_SYMBOL": "hotel",
+    "SITE_URL": "/",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": True,
+    "SHOW_BACK_BUTTON": False,
+    "DASHBOARD_CALLBACK": "loyalty.office.home.home_context",
+    "STYLES": ["loyalty.office.navigation.office_styles"],
+    "SCRIPTS": ["loyalty.office.navigation.office_scripts"],
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": "loyalty.office.navigation.show_all_applications",
+        "navigation": "loyalty.office.navigation.sidebar",
+    },
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.1% .013 236.62)",
+            "100": "oklch(95.1% .026 236.824)",
+            "200": "oklch(90.1% .058 230.902)",
+            "300": "oklch(82.8% .111 230.318)",
+            "400": "oklch(68.5% .169 237.323)",
+            "500": "oklch(58.8% .158 241.966)",
+            "600": "oklch(50% .134 242.749)",
+            "700": "oklch(44.3% .11 240.79)",
+            "800": "oklch(39.1% .09 240.876)",
+            "900": "oklch(29.3% .066 243.157)",
+            "950": "oklch(22.4% .053 244.05)",
+        },
+    },
+}
+# One date format (ISO) in both languages: loyalty/office/formats/.
+FORMAT_MODULE_PATH = ["loyalty.office.formats"]
+# --- end of the office's look ------------------------------------------------------------------------------------

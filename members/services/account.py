@@ -5,8 +5,6 @@ The member's email is the login's email (A3: the password reset goes to the regi
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -17,15 +15,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from ..exceptions import MembersError
+from ..exceptions import AccountError
 from ..models import Member, NameChangeRequest, User
 
 EMAIL_CHANGE_SALT = "members.email-change"
 EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24 * 3  # three days
-
-
-class AccountError(MembersError):
-    code = "invalid_account"
 
 
 def _lock(member: Member) -> Member:
@@ -49,27 +43,6 @@ def member_user_create(*, member: Member, password: str | None) -> User:
     user.save()
     Member.objects.filter(pk=member.pk).update(user=user)
     return user
-
-
-@transaction.atomic
-def member_signup(
-    *, program, family_name: str, given_name: str, email: str, password: str, phone: str = "", enrolled_on: dt.date
-) -> Member:
-    """M3 on the website: enrol (the welcome email carries the number) and create the login with its password."""
-    from .enrolment import member_enroll
-
-    member = member_enroll(
-        program=program,
-        family_name=family_name,
-        given_name=given_name,
-        email=email.strip(),
-        phone=phone.strip(),
-        enrolled_on=enrolled_on,
-        channel=Member.Channel.WEBSITE,
-    )
-    member_user_create(member=member, password=password)
-    member.refresh_from_db()
-    return member
 
 
 def _email_user(member: Member) -> None:
@@ -180,10 +153,3 @@ def member_notify(*, member: Member, subject: str, message: str) -> None:
                 recipient_list=[member.email],
             )
         )
-
-
-def today() -> dt.date:
-    """The business date in Asia/Tokyo (the project's TIME_ZONE)."""
-    from django.utils import timezone
-
-    return timezone.localdate()

@@ -1,4 +1,5 @@
-"""Enrolment (M1-M3, M6, M10, T1): a new membership with its number, card, balance row and welcome email."""
+"""Enrolment on the members' side (M1-M3, M6, M10, T1): a new membership with its number, cards and welcome email.
+A membership is born with its balance row, the ledger's: ``points.services.enrolment.member_enroll`` creates both."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-
-from points.models import Hotel, MemberBalance
 
 from ..exceptions import DuplicateCard, EnrolmentError
 from ..models import Card, Member, MembershipCategory, NumberSeries, Program
@@ -46,7 +45,7 @@ def _send_welcome(member: Member) -> None:
 
 
 @transaction.atomic
-def member_enroll(
+def member_create(
     *,
     program: Program,
     family_name: str,
@@ -54,7 +53,7 @@ def member_enroll(
     email: str = "",
     enrolled_on: dt.date,
     channel: str = Member.Channel.OFFICE,
-    hotel: Hotel | None = None,
+    hotel=None,  # points.Hotel: where the member enrolled (its program's)
     phone: str = "",
     oci: str | None = None,
     myj: str | None = None,
@@ -62,7 +61,10 @@ def member_enroll(
     category: MembershipCategory | None = None,
     email_required: bool = True,
 ) -> Member:
-    """Enroll a member (M3). Benefits start on ``enrolled_on`` (OE1); for New Otani it is the admission date (M6).
+    """The member's rows of an enrolment (M3): the member, its card(s) and the welcome email. The balance row is the
+    ledger's: enrol through ``points.services.enrolment.member_enroll``.
+
+     Benefits start on ``enrolled_on`` (OE1); for New Otani it is the admission date (M6).
 
     ``oci``: a former OCI member gets "700" + the OCI number (M2) and keeps the OCI card. ``myj``: the MYJ number
     is kept as a card of the member (and a login name, A1).
@@ -131,6 +133,5 @@ def member_enroll(
                 )
     except IntegrityError as exc:
         raise DuplicateCard(f"membership number {number} is already taken (M1)", field="legacy") from exc
-    MemberBalance.objects.create(member=member)
     transaction.on_commit(lambda: _send_welcome(member))
     return member

@@ -1,44 +1,22 @@
-"""The end of a membership (M9): withdrawal, cancellation or forfeiture for forgery or fraud."""
+"""The end of a membership on the members' side (M9): the member row closed and its current cards cancelled. The
+whole cancellation, forfeiture of the points included, is ``points.services.membership.member_cancel``."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
-from points.exceptions import MembershipClosed
-from points.services import ledger
-
-from ..exceptions import MembersError
 from ..models import Card, Member
 
 CANCEL_REASONS = (Member.ClosedReason.WITHDRAWN, Member.ClosedReason.CANCELLED, Member.ClosedReason.FRAUD)
 
 
-@transaction.atomic
-def member_cancel(*, member: Member, reason: str, on: dt.date, created_by=None) -> Member:
-    """M9 (NOC Art. 9, 14): close the membership on ``on`` and forfeit all its points at once, posted and pending, in
-    one ledger entry; its current cards are cancelled (they still resolve to the member, M2). A closed membership
-    earns, redeems and transfers nothing more. A debt (R1, EX5) is not forgiven: it stays for the office to charge.
-
-    Closing twice is refused (``membership_closed``).
-    """
-    if reason not in CANCEL_REASONS:
-        raise MembersError(
-            f"reason must be one of {', '.join(CANCEL_REASONS)}", reason=[f"one of {', '.join(CANCEL_REASONS)}"]
-        )
-    # Lock the balance row first (as every redemption and transfer does), then the member row: a redemption racing
-    # the cancellation either commits before it (and its points are no longer there to forfeit) or sees it closed.
-    ledger.balance_lock(member=member)
-    locked = Member.objects.select_for_update().select_related("program").get(pk=member.pk)
-    if locked.closed_on is not None:
-        raise MembershipClosed(f"membership {locked.number} is already closed ({locked.closed_reason})")
-    ledger.points_forfeit(member=locked, on=on, reason=f"M9 {reason}", created_by=created_by)
-    locked.closed_on = on
-    locked.closed_reason = reason
-    locked.save(update_fields=["closed_on", "closed_reason"])
-    for card in Card.objects.filter(member=locked, state=Card.State.CURRENT):
+def member_close(*, member: Member, reason: str, on: dt.date) -> Member:
+    """Close ``member`` (locked by the caller) on ``on`` for ``reason``; its current cards are cancelled (they still
+    resolve to the member, M2). Runs in the caller's transaction."""
+    member.closed_on = on
+    member.closed_reason = reason
+    member.save(update_fields=["closed_on", "closed_reason"])
+    for card in Card.objects.filter(member=member, state=Card.State.CURRENT):
         card.state = Card.State.CANCELLED
         card.save(update_fields=["state"])  # one by one: the card's history records it
-    member.closed_on, member.closed_reason = locked.closed_on, locked.closed_reason
-    return locked
+    return member

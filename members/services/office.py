@@ -4,18 +4,13 @@ member's name on request (M7)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from ..exceptions import MembersError
+from loyalty.emails import validate_member_email
+
+from ..exceptions import OfficeError
 from ..models import Member, NameChangeRequest, User
-
-
-class OfficeError(MembersError):
-    """The office cannot make this change."""
-
-    code = "invalid_office_change"
 
 
 @transaction.atomic
@@ -24,7 +19,7 @@ def member_register_email(*, member: Member, email: str, by: User | None = None)
     works). The address is a login name (A1), so no other open membership of the program may use it."""
     email = (email or "").strip()
     try:
-        validate_email(email)
+        validate_member_email(email)  # M3: mobile-carrier addresses of the older form too
     except ValidationError as exc:
         raise OfficeError(f"{email!r} is not an email address", field="email") from exc
     locked = Member.objects.select_for_update().get(pk=member.pk)

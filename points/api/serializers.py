@@ -112,18 +112,30 @@ class BillResultSerializer(serializers.Serializer):
     exclusions = ExclusionSerializer(many=True)
 
 
-class RefundChargeSerializer(serializers.Serializer):
-    """A charge of the bill as it was sent (API.md 1.1 "Refunding named lines")."""
+class _NoUnknownFields:
+    """A refunded line names only the fields it has: a misspelt one would otherwise widen the match (API.md 1.1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                allowed = ", ".join(self.fields)
+                raise serializers.ValidationError({key: [f"Unknown field: a line takes {allowed}."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class RefundChargeSerializer(_NoUnknownFields, serializers.Serializer):
+    """A refunded folio charge, as the bill sent it (API.md 1.1)."""
 
     date = serializers.DateField(required=False)
-    room = serializers.CharField(max_length=20, required=False, allow_null=True)
+    room = serializers.CharField(max_length=20, required=False)
     category = choice(rb.CHARGE_CATEGORIES)
     amount = yen()
-    tax_service = yen(default=0)
+    tax_service = yen(required=False)
 
 
-class RefundCheckSerializer(serializers.Serializer):
-    """A room-charged check of the bill, refunded whole (API.md 1.1)."""
+class RefundCheckSerializer(_NoUnknownFields, serializers.Serializer):
+    """A refunded room-charged check, whole, by outlet and number (API.md 1.1)."""
 
     outlet = serializers.CharField(max_length=20)
     number = serializers.CharField(max_length=40)
@@ -135,8 +147,8 @@ class RefundSerializer(serializers.Serializer):
     whole bill (issue 13 item 2); each now answers 400 naming what is wrong, and nothing is retracted."""
 
     amount = serializers.IntegerField(min_value=1, max_value=MAX_YEN, required=False)
-    charges = RefundChargeSerializer(many=True, required=False, allow_empty=False, max_length=2000)
-    checks = RefundCheckSerializer(many=True, required=False, allow_empty=False, max_length=200)
+    charges = RefundChargeSerializer(many=True, required=False, max_length=2000)
+    checks = RefundCheckSerializer(many=True, required=False, max_length=200)
 
     def run_validation(self, data=serializers.empty):
         if data is None:  # DRF's own check would answer "No data provided" without naming the body
@@ -158,7 +170,10 @@ class RefundSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "amount" in attrs and ("charges" in attrs or "checks" in attrs):
-            raise serializers.ValidationError({"amount": ["Send an amount or the refunded lines, not both."]})
+            raise serializers.ValidationError({"amount": ["name the refunded lines or an amount, not both"]})
+        named = [name for name in ("charges", "checks") if name in attrs]
+        if named and not any(attrs[name] for name in named):  # [] is not "the whole bill" (issue 13 item 2)
+            raise serializers.ValidationError({name: ["name at least one refunded line"] for name in named})
         return attrs
 
 

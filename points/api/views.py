@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 from django.http import QueryDict
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -13,12 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from loyalty.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
+from loyalty import clock
 
-from ..exceptions import RefundOfLinesUnavailable
 from ..models import Bill
 from ..selectors import points_summary
 from ..services.bills import bill_record, bill_refund
+from .idempotency import idempotent  # API.md 1.1 Idempotency-Key
 from .serializers import BillResultSerializer, BillSerializer, RefundResultSerializer, RefundSerializer
 
 _local = threading.local()
@@ -63,11 +62,13 @@ class BillRefundView(APIView):
         operation_id="bills_refund",
         summary="Refund a billing, in part or whole (R1)",
         request=RefundSerializer,
-        responses={200: RefundResultSerializer, 400: ERROR, 404: ERROR},
-        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left. The points of the '
-        "refunded part are retracted; the balance may go negative (R1, EX5). The body must be a JSON object with "
-        "no other field (`null`, a list, a number or an unknown field answers 400). Another hotel's bill is not "
-        "found (404), as one that does not exist.",
+        responses={200: RefundResultSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
+        description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left, `{"charges": [...], '
+        '"checks": [...]}` the lines named (API.md 1.1: a line that matches nothing is `unknown_line`, one refunded '
+        "before `already_refunded`). The points of the refunded part are retracted, recalculated per unit; the "
+        "balance may go negative (R1, EX5). The body must be a JSON object with no other field (`null`, a list, a "
+        "number or an unknown field answers 400). Another hotel's bill is not found (404), as one that does not "
+        "exist.",
     )
     @idempotent
     def post(self, request: Request, hotel: str, number: str) -> Response:
@@ -86,9 +87,10 @@ class BillRefundView(APIView):
             data = {}  # no body at all: the whole bill, as {}
         serializer = RefundSerializer(data=data)  # null, [], 0, "" or an unknown field: 400 (API.md 1.1)
         serializer.is_valid(raise_exception=True)
-        if "charges" in serializer.validated_data or "checks" in serializer.validated_data:
-            raise RefundOfLinesUnavailable()
-        today = timezone.localdate()
-        refund = bill_refund(bill=bill, amount=serializer.validated_data.get("amount"), on=today)
+        today = clock.today()
+        data = serializer.validated_data
+        refund = bill_refund(
+            bill=bill, amount=data.get("amount"), charges=data.get("charges"), checks=data.get("checks"), on=today
+        )
         balance = points_summary(member=bill.member, on=today).balance
         return Response({"points_retracted": refund.points_retracted, "balance": balance})

@@ -12,29 +12,17 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from loyalty import clock
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, User
 from members.selectors import settings_on
 
-from ..exceptions import PointsError
+from ..exceptions import AdjustmentError, NotAllowedToApprove
 from ..models import Adjustment, EntryKind
 from .ledger import LotSpec, points_credit, points_debit
 
 APPROVE_PERMISSION = "points.change_adjustment"  # the "Office supervisor" group has it (members 0004)
 DEFAULT_THRESHOLD = 10_000
-
-
-class AdjustmentError(PointsError):
-    """The adjustment cannot be taken or decided."""
-
-    code = "invalid_adjustment"
-
-
-class NotAllowedToApprove(AdjustmentError):
-    """Only a supervisor other than the requester may approve an adjustment above the threshold."""
-
-    code = "adjustment_not_allowed"
-    status = 403
 
 
 def approval_threshold(*, member: Member, on: dt.date) -> int:
@@ -82,7 +70,7 @@ def adjustment_request(
     on: dt.date | None = None,
 ) -> Adjustment:
     """Record an adjustment. ``|points|`` up to the threshold posts at once; above it waits for approval."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if points == 0:
         raise AdjustmentError("an adjustment moves at least one point", field="points")
     if not reason.strip():
@@ -127,7 +115,7 @@ def can_approve(*, adjustment: Adjustment, user: User) -> bool:
 @transaction.atomic
 def adjustment_approve(*, adjustment: Adjustment, approved_by: User, on: dt.date | None = None) -> Adjustment:
     """A supervisor other than the requester posts an adjustment that waited for approval."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     locked = _lock_open(adjustment)
     if not can_approve(adjustment=locked, user=approved_by):
         raise NotAllowedToApprove(

@@ -13,24 +13,11 @@ from django.utils import timezone
 from members.models import Member, User
 from members.selectors import settings_on
 
-from ..exceptions import PointsError
+from ..exceptions import ClaimError, ClaimTooLate
 from ..models import Claim, Hotel, QualificationCredit
 from .adjustments import adjustment_request
 
 DEFAULT_WINDOW_MONTHS = 6
-
-
-class ClaimError(PointsError):
-    """The claim cannot be taken or decided."""
-
-    code = "invalid_claim"
-
-
-class ClaimTooLate(ClaimError):
-    """A5: missing points or nights are claimed within 6 months of the date of use."""
-
-    code = "claim_too_late"
-    status = 400
 
 
 def claim_window_months(*, member: Member, on: dt.date) -> int:

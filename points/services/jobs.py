@@ -23,14 +23,22 @@ from ..models import EntryKind, JobRun, LedgerEntry, MemberBalance, PointLot
 from . import ledger
 
 
-def insert_select(model, columns: list[str], queryset: QuerySet, *, on_conflict: str | None = "DO NOTHING") -> int:
+def insert_select(model, queryset: QuerySet, *, on_conflict: str | None = "DO NOTHING") -> int:
     """``INSERT INTO model (columns) SELECT ...`` from a ``values()`` queryset; rows a unique constraint refuses
     are skipped (``ON CONFLICT DO NOTHING``), upserted (``on_conflict``) or, with ``on_conflict=None``, refused
     (IntegrityError). PostgreSQL and SQLite. Set-based: one statement, no rows through Python. The queryset must
-    have a WHERE clause (SQLite's upsert grammar)."""
+    have a WHERE clause (SQLite's upsert grammar).
+
+    The names the queryset selects are the columns, in their order: each is a field of ``model`` (its name or
+    attname), with a trailing ``_`` where the name would clash with a field of the queryset's own model
+    (``kind_=Value(...)``). So a value can only go to the column that names it."""
+    names = list(queryset.query.selected or ())  # the SELECT list, in order (set by values() and annotate())
+    if not names:
+        raise ValueError("insert_select takes a values() queryset: its selected names are the columns")
+    columns = [model._meta.get_field(name.removesuffix("_")).column for name in names]
     sql, params = queryset.query.sql_with_params()
     table = model._meta.db_table
-    cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     conflict = f" ON CONFLICT {on_conflict}" if on_conflict else ""
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({cols}) {sql}{conflict}", params)
@@ -103,20 +111,6 @@ def _insert_lot_entries(
     The ledger's unique constraints (a lot posts once, lapses once) make a second insert of the same a no-op."""
     return insert_select(
         LedgerEntry,
-        [
-            "member",
-            "kind",
-            "points",
-            "pending",
-            "used_on",
-            "effective_on",
-            "created_at",
-            "qualifying_points",
-            "reason",
-            "lot",
-            "bill",
-            "job_run",
-        ],
         lots.values(
             "member_id",
             kind_=Value(kind),
@@ -125,7 +119,7 @@ def _insert_lot_entries(
             used_on_=F("used_on"),
             effective_on_=effective_on,
             created_at_=Now(),
-            qualifying_=Value(0),
+            qualifying_points_=Value(0),
             reason_=Value(reason),
             lot_id=F("id"),
             bill_id=F("entry__bill_id") if with_bill else Value(None, output_field=IntegerField()),
@@ -208,18 +202,6 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
         # Member order keeps the ledger's member index writes local.
         entries = insert_select(
             LedgerEntry,
-            [
-                "member",
-                "kind",
-                "points",
-                "pending",
-                "used_on",
-                "effective_on",
-                "created_at",
-                "qualifying_points",
-                "reason",
-                "job_run",
-            ],
             lapsed.values("member_id")
             .annotate(
                 kind_=Value(EntryKind.EXPIRE.value),
@@ -228,7 +210,7 @@ def _expire_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
                 used_on_=Min("used_on"),  # the earliest date of use among the lapsed points
                 effective_on_=Value(as_of),
                 created_at_=Now(),
-                qualifying_=Value(0),
+                qualifying_points_=Value(0),
                 reason_=Value("EX1" if program.is_one_harmony else "EX2"),
                 job_run_id_=Value(run.pk),  # every lapse is tied to the run that made it
             )
@@ -258,7 +240,7 @@ def qualify_status(*, year: int, program: Program | None = None) -> dict[str, di
 
 
 def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
-    from members.models import StatusPeriod
+    from members.models import StatusPeriod, Tier
     from members.selectors import settings_on
 
     from ..qualification import totals_sql
@@ -266,7 +248,6 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
     settings = settings_on(program=program, on=dt.date(year, 12, 31))
     totals, params = totals_sql(program=program, year=year, settings=settings)
     table = StatusPeriod._meta.db_table
-    rank = "CASE {} WHEN 'exclusive' THEN 2 WHEN 'loyal' THEN 1 ELSE 0 END"
     with (
         job_run(job=JobRun.Job.QUALIFY, program=program, as_of=dt.date(year, 12, 31)) as run,
         connection.cursor() as cursor,
@@ -277,7 +258,7 @@ def _qualify_program(*, program: Program, year: int) -> dict[str, int]:
             f" FROM ({totals}) t WHERE t.tier <> 'member'"
             f" ON CONFLICT (member_id, qualification_year, source) DO UPDATE SET tier = excluded.tier,"
             f" job_run_id = excluded.job_run_id"
-            f" WHERE {rank.format('excluded.tier')} > {rank.format(table + '.tier')}",
+            f" WHERE {Tier.rank_sql('excluded.tier')} > {Tier.rank_sql(table + '.tier')}",
             [
                 dt.date(year + 1, 4, 1),  # ST1: valid April 1 of the next year ...
                 dt.date(year + 2, 3, 31),  # ... to March 31 of the year after
@@ -308,7 +289,6 @@ def _remind_program(*, program: Program, as_of: dt.date) -> dict[str, int]:
     with job_run(job=JobRun.Job.REMIND, program=program, as_of=as_of) as run:
         chosen = insert_select(
             ExpiryReminder,
-            ["member", "expires_on", "points", "job_run", "emailed"],
             PointLot.objects.filter(
                 member__program=program,
                 member__closed_on__isnull=True,

@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F
@@ -215,6 +216,34 @@ class Award:
     reason: str = ""
 
 
+class EntryRow(NamedTuple):
+    """A ``LedgerEntry`` row as ``points_earn_many`` writes it: the fields are the columns (attnames), in order."""
+
+    id: int
+    member_id: int
+    kind: str
+    points: int
+    pending: int
+    used_on: dt.date
+    effective_on: dt.date
+    bill_id: int
+    qualifying_points: int
+    reason: str
+
+
+class LotRow(NamedTuple):
+    """A ``PointLot`` row as ``points_earn_many`` writes it: the fields are the columns (attnames), in order."""
+
+    entry_id: int
+    member_id: int
+    state: str
+    points: int
+    remaining: int
+    used_on: dt.date
+    posts_on: dt.date
+    expires_on: dt.date
+
+
 def entries_of(awards: Sequence[Award]) -> int:
     """How many ledger entries ``points_earn_many`` writes for ``awards`` (to reserve their ids with others)."""
     return sum((a.points > 0) + (a.bonus_points > 0) for a in awards)
@@ -235,45 +264,51 @@ def points_earn_many(
     """
     for award in awards:
         _ensure_open(award.member)
-    entries: list[tuple] = []
-    lots: list[tuple] = []
+    earned: list[tuple[Award, str, int, int]] = []  # (award, kind, points, qualifying points): one entry each
     deltas: dict[int, dict[str, int]] = {}
     for award in awards:
-        member_id, used_on = award.member.pk, award.used_on
         for kind, amount, qualifying in (
             (EntryKind.EARN, award.points, award.points),
             (EntryKind.BONUS, award.bonus_points, 0),
         ):
             if amount > 0:
-                entries.append(
-                    (member_id, kind.value, 0, amount, used_on, used_on, award.bill_id, qualifying, award.reason)
-                )
-                lots.append((member_id, "pending", amount, amount, used_on, award.posts_on, award.expires_on))
-                deltas.setdefault(member_id, {"pending": 0})["pending"] += amount
+                earned.append((award, kind.value, amount, qualifying))
+                deltas.setdefault(award.member.pk, {"pending": 0})["pending"] += amount
     if entry_ids is None:
-        entry_ids = ids_reserve({LedgerEntry: len(entries)})[LedgerEntry]
+        entry_ids = ids_reserve({LedgerEntry: len(earned)})[LedgerEntry]
+    entries: list[EntryRow] = []
+    lots: list[LotRow] = []
+    for entry_id, (award, kind, amount, qualifying) in zip(entry_ids, earned, strict=True):
+        member_id, used_on = award.member.pk, award.used_on
+        entries.append(
+            EntryRow(
+                id=entry_id,
+                member_id=member_id,
+                kind=kind,
+                points=0,
+                pending=amount,
+                used_on=used_on,
+                effective_on=used_on,
+                bill_id=award.bill_id,
+                qualifying_points=qualifying,
+                reason=award.reason,
+            )
+        )
+        lots.append(
+            LotRow(
+                entry_id=entry_id,
+                member_id=member_id,
+                state="pending",
+                points=amount,
+                remaining=amount,
+                used_on=used_on,
+                posts_on=award.posts_on,
+                expires_on=award.expires_on,
+            )
+        )
     with Batch() if batch is None else contextlib.nullcontext(batch) as writes:
-        writes.insert(
-            LedgerEntry,
-            [
-                "id",
-                "member_id",
-                "kind",
-                "points",
-                "pending",
-                "used_on",
-                "effective_on",
-                "bill_id",
-                "qualifying_points",
-                "reason",
-            ],
-            [(entry_id, *entry) for entry_id, entry in zip(entry_ids, entries, strict=True)],
-        )
-        writes.insert(
-            PointLot,
-            ["entry_id", "member_id", "state", "points", "remaining", "used_on", "posts_on", "expires_on"],
-            [(entry_id, *lot) for entry_id, lot in zip(entry_ids, lots, strict=True)],
-        )
+        writes.insert(LedgerEntry, EntryRow._fields, entries)
+        writes.insert(PointLot, LotRow._fields, lots)
         writes.increments(MemberBalance, deltas)
     return entry_ids
 
@@ -290,7 +325,16 @@ def points_earn(
     reason: str = "",
 ) -> list[LedgerEntry]:
     """Award one bill's base and bonus points as pending (NE7) until ``posts_on``."""
-    award = Award(member, bill.pk, points, bonus_points, used_on, posts_on, expires_on, reason)
+    award = Award(
+        member=member,
+        bill_id=bill.pk,
+        points=points,
+        bonus_points=bonus_points,
+        used_on=used_on,
+        posts_on=posts_on,
+        expires_on=expires_on,
+        reason=reason,
+    )
     return list(LedgerEntry.objects.filter(pk__in=points_earn_many(awards=[award])).order_by("id"))
 
 

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from loyalty.exceptions import LoyaltyError
 from loyalty.rulebooks.validity import valid_through
 from members.models import Card, Member, Program, StatusPeriod, Tier
-from members.services.enrolment import member_enroll
+from points.services.enrolment import member_enroll
 
-from ..exceptions import PointsError
+from ..exceptions import BadRow
 from ..models import EntryKind, QualificationCredit
 from .ledger import LotSpec, points_credit
 
@@ -64,10 +65,6 @@ MYJ_COLUMNS = (
     "nights_2012_10_2013_03",
     "points",
 )
-
-
-class BadRow(ValueError):
-    pass
 
 
 @dataclass
@@ -233,7 +230,7 @@ def legacy_import(
         for line, row in progress(rows) if progress else rows:
             try:
                 member = import_row(program=program, row=row)
-            except (BadRow, PointsError) as exc:
+            except LoyaltyError as exc:
                 result.errors.append((line, getattr(exc, "detail", None) or str(exc)))
                 continue
             if member is None:

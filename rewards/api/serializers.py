@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from members.api.serializers import StrictCharField
 from points.models import Hotel
 
 from ..models import Award
+from .member_serializers import StrictCharField
 
 MAX_CERTIFICATES = 20  # per request through the API (a shape limit; the rules are NR1's)
 

@@ -1,25 +1,25 @@
 """Redemption and transfer endpoints (API.md "Redemption and transfers"): thin interfaces over the rewards services.
 
-Scope (loyalty.api.permissions): a member is looked up by any card within the token's program (a hotel token: its
+Scope (points.api.permissions): a member is looked up by any card within the token's program (a hotel token: its
 hotel's program); any other card is not found (404). A hotel token may request certificates for any eligible hotel
 of its program (the member's next stay need not be at the token's hotel, NR2); transfers are for office tokens.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty import clock
 from loyalty.api.errors import error_response
-from loyalty.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
-from loyalty.api.permissions import IsOfficeToken, check_member_scope, is_office, token_program
 from members.exceptions import MemberNotFound
 from members.models import Card, Member
 from members.selectors import member_by_card
+from points.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
+from points.api.permissions import IsOfficeToken, check_member_scope, is_office, token_program
 from points.models import ApiToken, Hotel
 from points.selectors import points_summary
 
@@ -42,6 +42,7 @@ MAX_CARD = Card._meta.get_field("number").max_length
 NOT_AUTHENTICATED = error_response("`not_authenticated`: no token, an unknown or a revoked token.")
 NOT_FOUND = error_response("`member_not_found`: no member of the token's program holds or held this card.")
 CLOSED = "`membership_closed` (M9)"
+ENDED = "`service_ended` (PT2: the program, the hotel or the service ended)"
 
 
 def member_in_scope(token: ApiToken, card: str, *, field: str | None = None) -> Member:
@@ -72,7 +73,9 @@ class CertificatesView(APIView):
             ),
             401: NOT_AUTHENTICATED,
             404: NOT_FOUND,
-            409: error_response(f"`insufficient_points` (posted, valid points do not cover k x 5,000), {CLOSED}."),
+            409: error_response(
+                f"`insufficient_points` (posted, valid points do not cover k x 5,000), {CLOSED}, {ENDED}."
+            ),
         },
         examples=[
             OpenApiExample(
@@ -93,7 +96,7 @@ class CertificatesView(APIView):
         hotel = Hotel.objects.filter(code=data["hotel"]).first()
         if hotel is None:
             raise serializers.ValidationError({"hotel": [f"Unknown hotel {data['hotel']!r}."]})
-        today = timezone.localdate()
+        today = clock.today()
         result = certificates_request(
             member=member,
             count=data["count"],
@@ -127,7 +130,7 @@ class RedemptionsView(APIView):
             ),
             401: NOT_AUTHENTICATED,
             404: NOT_FOUND,
-            409: error_response(f"`insufficient_points`, {CLOSED}."),
+            409: error_response(f"`insufficient_points`, {CLOSED}, {ENDED}."),
         },
         examples=[OpenApiExample("Breakfast", request_only=True, value={"award": "BREAKFAST-HOK"})],
         description="A hotel token redeems through the hotel (channel `api`): Stay, Upgrade and Breakfast awards, "
@@ -143,7 +146,7 @@ class RedemptionsView(APIView):
         award = award_by_code(code=code, program=token_program(token))
         if award is None:
             raise AwardNotAvailable(f"no award {code} in the catalog (OR1)", award=["unknown award code"])
-        today = timezone.localdate()
+        today = clock.today()
         office = is_office(token)
         redemption = award_redeem(
             member=member,
@@ -171,11 +174,12 @@ class TransfersView(APIView):
             201: TransferResultSerializer,
             400: error_response(
                 "`not_family` (T1, T5), `consent_missing` (T2), `category_excluded` (T4, M10), "
-                "`nothing_to_transfer` (T3), `invalid` (a field's shape, an unknown card)."
+                "`nothing_to_transfer` (T3), `not_applicable` (the program does not offer family transfers: a "
+                "program setting, Default New Otani on, One Harmony off), `invalid` (a field's shape, an unknown card)."
             ),
             401: NOT_AUTHENTICATED,
             403: error_response("`forbidden`: a hotel token."),
-            409: error_response(CLOSED + "."),
+            409: error_response(f"{CLOSED}, {ENDED}."),
         },
         examples=[
             OpenApiExample(
@@ -196,7 +200,7 @@ class TransfersView(APIView):
         giver = member_in_scope(token, data["from"], field="from")
         receiver = member_in_scope(token, data["to"], field="to")
         transfer = points_transfer_family(
-            giver=giver, receiver=receiver, consents=set(data["consents"]), today=timezone.localdate()
+            giver=giver, receiver=receiver, consents=set(data["consents"]), today=clock.today()
         )
         return Response(
             TransferResultSerializer({"points_moved": transfer.points}).data, status=status.HTTP_201_CREATED

@@ -5,16 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from members.models import Member
-from points.models import EntryKind, Hotel
-from points.services import ledger
+from members.services.terms import terms_use_record
+from points.models import EntryKind, Hotel, LedgerEntry
+from points.services import holds, ledger
 
-from ..exceptions import AwardNotAvailable, InsufficientPoints, MembershipClosed, NotApplicable, WrongChannel
+from ..exceptions import (
+    AwardNotAvailable,
+    IllegalTransition,
+    InsufficientPoints,
+    MembershipClosed,
+    NotApplicable,
+    WrongChannel,
+)
 from ..models import Award, AwardRedemption
+from .ended import ensure_not_ended
 
 Channel = AwardRedemption.Channel
 Kind = Award.Kind
+
 
 # OR1: Stay and Upgrade awards are redeemed through the hotel or the reservation center, Breakfast awards at the
 # restaurant or front desk, Gift awards through the office. ``api`` is a hotel's PMS/POS (a hotel token), so it
@@ -49,6 +60,7 @@ def award_redeem(
         raise AwardNotAvailable(
             f"award {award.code} is redeemed at {award.hotel.code} only", award=[f"an award of {award.hotel.code}"]
         )
+    ensure_not_ended(program=member.program, service="awards", on=today, hotel_id=award.hotel_id)
     allowed = CHANNELS.get(award.kind, frozenset())
     if channel not in allowed:
         raise WrongChannel(
@@ -67,10 +79,60 @@ def award_redeem(
             requested=award.points,
             available=max(available, 0),
         )
+    # OR1 (FAQ: "For Gift Awards, contact the One Harmony Office"): asked for on the website, a Gift Award is a
+    # request the office fulfils; its points are held from now on (the redeem entry) and returned if refused.
+    on_request = award.kind == Kind.GIFT and channel == Channel.WEBSITE
+    terms_use_record(member=member, on=today, how="redemption")  # PT3: first use under the terms in force
     redemption = AwardRedemption.objects.create(
-        member=member, award=award, points=award.points, channel=channel, created_by=created_by
+        member=member,
+        award=award,
+        points=award.points,
+        channel=channel,
+        created_by=created_by,
+        state=AwardRedemption.State.REQUESTED if on_request else AwardRedemption.State.FULFILLED,
     )
     ledger.points_debit(
         member=member, kind=EntryKind.REDEEM, points=award.points, on=today, award_redemption=redemption
     )
     return redemption
+
+
+def _locked_request(redemption: AwardRedemption) -> AwardRedemption:
+    locked = (
+        AwardRedemption.objects.select_for_update().select_related("member__program", "award").get(pk=redemption.pk)
+    )
+    if locked.state != AwardRedemption.State.REQUESTED:
+        raise IllegalTransition(
+            f"the request for {locked.award.code} is already {locked.get_state_display().lower()}", state=[locked.state]
+        )
+    return locked
+
+
+@transaction.atomic
+def award_request_fulfil(*, redemption: AwardRedemption, by=None) -> AwardRedemption:
+    """OR1: the One Harmony Office fulfils a Gift Award request; the points held since the request stay spent."""
+    locked = _locked_request(redemption)
+    locked.state, locked.decided_at, locked.decided_by = AwardRedemption.State.FULFILLED, timezone.now(), by
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+    return locked
+
+
+@transaction.atomic
+def award_request_refuse(*, redemption: AwardRedemption, answer: str, on: dt.date, by=None) -> AwardRedemption:
+    """OR1: the office refuses a Gift Award request with an answer the member sees; the held points come back,
+    each with its expiry date (``points.services.holds``)."""
+    if not (answer or "").strip():
+        raise IllegalTransition("a refusal needs an answer to the member", answer=["required"])
+    locked = _locked_request(redemption)
+    hold = LedgerEntry.objects.get(award_redemption=locked, kind=EntryKind.REDEEM)
+    holds.points_release(
+        member=locked.member,
+        hold=hold,
+        on=on,
+        reason=f"Gift Award request refused: {locked.award.name}",
+        created_by=by,
+    )
+    locked.state, locked.decided_at, locked.decided_by = AwardRedemption.State.REFUSED, timezone.now(), by
+    locked.answer = answer.strip()
+    locked.save(update_fields=["state", "decided_at", "decided_by", "answer"])
+    return locked

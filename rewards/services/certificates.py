@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from members.models import Member
 from members.selectors import settings_on
+from members.services.terms import terms_use_record
 from points.models import Bill, EntryKind, Hotel
 from points.services import ledger
 
 from ..exceptions import (
+    CertificateNotAccepted,
     HotelNotEligible,
     IllegalTransition,
     InsufficientPoints,
@@ -27,10 +29,12 @@ from ..exceptions import (
     NotApplicable,
     TooCloseToArrival,
 )
-from ..models import Certificate, CertificateRequest
+from ..models import Certificate, CertificateRequest, CertificateUse
+from ..selectors import hotel_is_eligible, outlet_designated_on
+from .ended import ensure_not_ended
 
 NUMBER_PREFIX = "NOC-"
-MAX_COUNT = 99  # two digits of the registration number per request
+MAX_COUNT = 99  # two digits of the registration number per request: the most the setting may allow
 
 State = Certificate.State
 # NR3: the life of a certificate. Expired is reached from any state but used, once past valid_until.
@@ -69,16 +73,6 @@ def is_valid_registration_number(number: str) -> bool:
     return number.startswith(NUMBER_PREFIX) and digits.isdigit() and check_digit(digits[:-1]) == digits[-1]
 
 
-def hotel_is_eligible(*, hotel: Hotel, member: Member) -> bool:
-    """NR2: a Group Hotel in Japan of the member's program (New Otani), still active."""
-    return (
-        hotel.program_id == member.program_id
-        and hotel.affiliation == Hotel.Affiliation.GROUP
-        and hotel.country == "JP"
-        and hotel.active
-    )
-
-
 def _ensure_open_locked(member: Member) -> None:
     """M9, read again while the balance row is locked: a cancellation committed meanwhile is seen."""
     closed_on = Member.objects.filter(pk=member.pk).values_list("closed_on", flat=True).first()
@@ -107,13 +101,17 @@ def certificates_request(
         raise NotApplicable("Reward Certificates are a New Otani Club service (NR1)", field="member")
     if member.closed_on is not None:
         raise MembershipClosed(f"membership {member.number} is closed (M9): nothing can be redeemed")
-    if not 1 <= count <= MAX_COUNT:
-        raise InvalidRedemption(f"count must be between 1 and {MAX_COUNT}", count=[f"1 to {MAX_COUNT}"])
+    ensure_not_ended(program=member.program, service="certificates", on=today)
+    ensure_not_ended(program=member.program, service="certificates", on=arrival_on, hotel_id=hotel.pk)
+    settings = settings_on(program=member.program, on=today)
+    # NR1: at most ``certificate_max_per_request`` (a setting, Default 99; never above the 2 digits of MAX_COUNT)
+    cap = min(settings.certificate_max_per_request or MAX_COUNT, MAX_COUNT)
+    if not 1 <= count <= cap:
+        raise InvalidRedemption(f"count must be between 1 and {cap}", count=[f"1 to {cap}"])
     if not hotel_is_eligible(hotel=hotel, member=member):
         raise HotelNotEligible(
             f"hotel {hotel.code} is not a New Otani Group Hotel in Japan (NR2)", hotel=["not a Group Hotel in Japan"]
         )
-    settings = settings_on(program=member.program, on=today)
     earliest = today + dt.timedelta(days=settings.certificate_lead_days)
     if arrival_on < earliest:
         raise TooCloseToArrival(
@@ -133,6 +131,7 @@ def certificates_request(
             requested=points,
             available=max(available, 0),
         )
+    terms_use_record(member=member, on=today, how="redemption")  # PT3: first use under the terms in force
     request = CertificateRequest.objects.create(
         member=member,
         count=count,
@@ -200,18 +199,143 @@ def certificate_advance(
         certificate.handed_over_at = timezone.now()
         update.append("handed_over_at")
     elif to_state == State.USED:
-        if bill is not None:
-            if bill.hotel.program_id != certificate.member.program_id:
-                raise IllegalTransition(f"bill {bill.number} is not a New Otani bill", bill=["not a New Otani bill"])
-            if bill.paid_on > certificate.valid_until:
-                raise IllegalTransition(
-                    f"certificate {certificate.number} was valid until {certificate.valid_until.isoformat()}, "
-                    f"bill {bill.number} was paid on {bill.paid_on.isoformat()}",
-                    bill=["paid after the certificate's validity"],
-                )
-            certificate.used_on_bill = bill
-            update.append("used_on_bill")
-        certificate.used_on = bill.paid_on if bill is not None else on  # NR3: the day of use only
-        update.append("used_on")
+        # NR3: what it paid is recorded and checked (issue 15, item 6): the purpose follows the bill's kind.
+        purpose = CertificateUse.Purpose.DINING if bill is not None and bill.kind == "dining" else None
+        return _use(
+            certificate,
+            purpose=purpose or CertificateUse.Purpose.ACCOMMODATION,
+            hotel=bill.hotel if bill is not None else certificate.hotel,
+            outlet=bill.outlet if bill is not None else None,
+            amount=None,
+            on=on,
+            bill=bill,
+            by=None,
+        )
     certificate.save(update_fields=update)
     return certificate
+
+
+REFUSED_PURPOSES = {
+    CertificateUse.Purpose.DEPOSIT: "a Reward Certificate is not valid as a deposit (NR3)",
+    CertificateUse.Purpose.LATER_PAYMENT: "a Reward Certificate pays on the day of use only, not a payment at a "
+    "later date (NR3)",
+    CertificateUse.Purpose.CASH_VOUCHER: "a Reward Certificate is not valid for purchasing cash vouchers (NR3)",
+    CertificateUse.Purpose.GIFT_CERTIFICATE: "a Reward Certificate is not valid for purchasing gift certificates (NR3)",
+    CertificateUse.Purpose.TICKET: "a Reward Certificate is not valid for purchasing tickets of any kind (NR3)",
+}
+
+
+def _refuse(reason: str, **fields) -> CertificateNotAccepted:
+    return CertificateNotAccepted(reason, **(fields or {"purpose": [reason]}))
+
+
+def _use(
+    certificate: Certificate,
+    *,
+    purpose: str,
+    hotel: Hotel,
+    outlet,
+    amount: int | None,
+    on: dt.date,
+    bill: Bill | None,
+    by,
+) -> Certificate:
+    """NR3 on a locked, handed-over certificate: check what it pays, record it, mark it used."""
+    if purpose in REFUSED_PURPOSES:
+        raise _refuse(REFUSED_PURPOSES[purpose])
+    if purpose not in CertificateUse.ACCEPTED:
+        raise _refuse(f"unknown purpose {purpose!r}: accommodation or dining")
+    member = certificate.member
+    used_on = on
+    if bill is not None:
+        if bill.hotel.program_id != member.program_id:
+            raise IllegalTransition(f"bill {bill.number} is not a New Otani bill", bill=["not a New Otani bill"])
+        used_on = bill.paid_on
+        if bill.paid_on > certificate.valid_until:
+            raise IllegalTransition(
+                f"certificate {certificate.number} was valid until {certificate.valid_until.isoformat()}, "
+                f"bill {bill.number} was paid on {bill.paid_on.isoformat()}",
+                bill=["paid after the certificate's validity"],
+            )
+        if bill.settlement != "on_the_spot":
+            raise _refuse(REFUSED_PURPOSES[CertificateUse.Purpose.LATER_PAYMENT], bill=["not paid on the spot"])
+        if bill.kind == "stay" and bill.arrival_on and bill.departure_on:
+            if bill.paid_on < bill.arrival_on:
+                raise _refuse(REFUSED_PURPOSES[CertificateUse.Purpose.DEPOSIT], bill=["paid before arrival"])
+            if bill.paid_on > bill.departure_on:
+                raise _refuse(REFUSED_PURPOSES[CertificateUse.Purpose.LATER_PAYMENT], bill=["paid after departure"])
+        if bill.kind == "dining":
+            dates = set(bill.charges.values_list("date", flat=True))
+            if dates and max(dates) != bill.paid_on:
+                raise _refuse(REFUSED_PURPOSES[CertificateUse.Purpose.LATER_PAYMENT], bill=["not paid the day of use"])
+        purpose = CertificateUse.Purpose.DINING if bill.kind == "dining" else purpose
+        hotel, outlet = bill.hotel, bill.outlet if bill.kind == "dining" else outlet
+    ensure_not_ended(program=member.program, service="certificates", on=used_on, hotel_id=hotel.pk)
+    if not hotel_is_eligible(hotel=hotel, member=member):
+        raise _refuse(
+            f"hotel {hotel.code} is not a New Otani Group Hotel in Japan: a certificate pays there only (NR3)",
+            hotel=["not a Group Hotel in Japan"],
+        )
+    if purpose == CertificateUse.Purpose.DINING:
+        if outlet is None or outlet.hotel_id != hotel.pk:
+            raise _refuse(f"dining needs the restaurant or bar of {hotel.code} (NR3)", outlet=["required"])
+        if not outlet_designated_on(outlet=outlet, on=used_on):
+            raise _refuse(
+                f"{outlet.name} was not a designated restaurant/bar on {used_on.isoformat()} (NR3, NE2)",
+                outlet=["not designated on the day of use"],
+            )
+    elif purpose == CertificateUse.Purpose.ACCOMMODATION and bill is None:
+        outlet = None
+    if amount is None:
+        amount = certificate.value
+    if not 1 <= amount <= certificate.value:
+        raise _refuse(
+            f"a certificate pays at most its value, JPY {certificate.value:,}; no change is given (NR3)",
+            amount=[f"1 to {certificate.value}"],
+        )
+    if used_on > certificate.valid_until:
+        raise IllegalTransition(
+            f"certificate {certificate.number} expired after {certificate.valid_until.isoformat()}", state=["expired"]
+        )
+    CertificateUse.objects.create(
+        certificate=certificate,
+        used_on=used_on,
+        hotel=hotel,
+        outlet=outlet,
+        purpose=purpose,
+        amount=amount,
+        bill=bill,
+        recorded_by=by,
+    )
+    certificate.state = State.USED
+    certificate.used_on = used_on  # NR3: the day of use only
+    certificate.used_on_bill = bill
+    certificate._history_user = by
+    certificate.save(update_fields=["state", "used_on", "used_on_bill"])
+    return certificate
+
+
+@transaction.atomic
+def certificate_use(
+    *,
+    certificate: Certificate,
+    purpose: str,
+    hotel: Hotel,
+    on: dt.date,
+    amount: int | None = None,
+    outlet=None,
+    bill: Bill | None = None,
+    by=None,
+) -> Certificate:
+    """NR3: the front desk marks a handed-over certificate used and records what it paid: accommodation at a New
+    Otani Group Hotel in Japan or dining at a restaurant/bar designated that day, on the day of use (``on``, or the
+    bill's payment date), at most its value (no change). Deposits, later payments, cash vouchers, gift certificates
+    and tickets are refused with the reason (``certificate_not_accepted``); nothing is recorded then."""
+    certificate = Certificate.objects.select_for_update().select_related("member").get(pk=certificate.pk)
+    if certificate.state != State.HANDED_OVER:
+        raise IllegalTransition(
+            f"certificate {certificate.number} cannot go from {certificate.state} to used "
+            "(a certificate is used only once handed over)",
+            state=[certificate.state],
+        )
+    return _use(certificate, purpose=purpose, hotel=hotel, outlet=outlet, amount=amount, on=on, bill=bill, by=by)

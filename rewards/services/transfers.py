@@ -10,10 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member
+from members.selectors import settings_on
+from members.services.terms import terms_use_record
 from points.services import ledger
 
-from ..exceptions import CategoryExcluded, ConsentMissing, MembershipClosed, NotFamily, NothingToTransfer
+from ..exceptions import (
+    CategoryExcluded,
+    ConsentMissing,
+    MembershipClosed,
+    NotFamily,
+    NothingToTransfer,
+    TransfersNotOffered,
+)
 from ..models import Transfer
+from .ended import ensure_not_ended
 
 CONSENTS = frozenset({"from", "to"})
 
@@ -35,6 +45,12 @@ def _excluded_by_category(member: Member) -> bool:
     return member.category is not None and not member.category.allows_family_transfer
 
 
+def transfers_offered(*, program, on: dt.date) -> bool:
+    """T1-T5 as a program setting (issue 15, item 11): Default New Otani on (Art. 7), One Harmony off."""
+    row = settings_on(program=program, on=on)
+    return bool(row is None or row.family_transfers)
+
+
 @transaction.atomic
 def points_transfer_family(
     *, giver: Member, receiver: Member, consents: Collection[str], today: dt.date, created_by=None
@@ -44,6 +60,12 @@ def points_transfer_family(
     ``consents``: who asked for it, ``"from"`` (the giver) and ``"to"`` (the receiver); both are required and both
     are recorded (T2). The transfer row is created under the lock of both balance rows, with the points moved.
     """
+    if not transfers_offered(program=giver.program, on=today):
+        raise TransfersNotOffered(
+            f"{giver.program.name} does not offer family transfers (T1-T5 are off in its program settings)",
+            field="from",
+        )
+    ensure_not_ended(program=giver.program, service="transfers", on=today)
     for member in (giver, receiver):
         if member.closed_on is not None:
             raise MembershipClosed(f"membership {member.number} is closed (M9): it cannot transfer points")
@@ -72,6 +94,8 @@ def points_transfer_family(
     if points <= 0:
         raise NothingToTransfer(f"{giver.number} has no valid posted points to transfer (T3)")
     now = timezone.now()
+    for side in (giver, receiver):  # PT3: first use under the terms in force
+        terms_use_record(member=side, on=today, how="transfer")
     transfer = Transfer.objects.create(
         giver=giver,
         receiver=receiver,

@@ -10,16 +10,16 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from loyalty.api.authentication import ApiTokenAuthentication
-from loyalty.api.errors import ForbiddenHotel
-from loyalty.api.permissions import (
+from loyalty.exceptions import ForbiddenHotel
+from members.exceptions import MemberNotFound
+from points.api.authentication import ApiTokenAuthentication
+from points.api.permissions import (
     HasApiToken,
     IsOfficeToken,
     check_hotel_scope,
     check_member_scope,
     token_program,
 )
-from members.exceptions import MemberNotFound
 from points.services.tokens import api_token_issue, api_token_revoke, token_hash
 from tests.factories import make_member
 
@@ -81,7 +81,7 @@ def test_request_auth_is_the_token_and_user_is_anonymous(hotel_hok):
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(hotel_hok, monkeypatch):
-    from loyalty.api import authentication
+    from points.api import authentication
 
     token, key = api_token_issue(hotel=hotel_hok)
     client = client_with(key)

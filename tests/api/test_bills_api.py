@@ -140,9 +140,10 @@ def test_r1_refund_part_then_whole_down_to_a_negative_balance(not_client, folio,
     ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=3000, on=D(2025, 4, 1))
     part = not_client.post("/api/v1/bills/NOT/F-1001/refund/", {"amount": 5000}, format="json")
     assert part.status_code == 200, part.content
-    assert part.json() == {"points_retracted": 250, "balance": 660}
+    # R1 Default: the amount takes the mini bar's 2,300 (which earned nothing) first, then 2,700 of the dinner
+    assert part.json() == {"points_retracted": 135, "balance": 775}
     whole = not_client.post("/api/v1/bills/NOT/F-1001/refund/", {}, format="json")
-    assert whole.json() == {"points_retracted": 3660, "balance": -3000}
+    assert whole.json() == {"points_retracted": 3775, "balance": -3000}
     assert BillRefund.objects.count() == 2
     again = not_client.post("/api/v1/bills/NOT/F-1001/refund/", {}, format="json")
     assert again.status_code == 400 and again.json()["code"] == "invalid_refund"
@@ -155,3 +156,23 @@ def test_refund_of_an_unknown_or_foreign_bill(not_client, hok_client, folio):
     assert hok_client.post("/api/v1/bills/NOT/F-1001/refund/", {}, format="json").status_code == 404
     bad = not_client.post("/api/v1/bills/NOT/F-1001/refund/", {"amount": -5}, format="json")
     assert bad.status_code == 400 and "amount" in bad.json()["fields"]
+
+
+def test_r1_contract_1_1_refund_of_named_lines(not_client, folio):
+    not_client.post(URL, folio, format="json")
+    refund = "/api/v1/bills/NOT/F-1001/refund/"
+    minibar = {"date": "2025-03-02", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300}
+    # A line that earned nothing retracts nothing; a check is refunded whole by outlet and number
+    response = not_client.post(refund, {"charges": [minibar]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["points_retracted"] == 0
+    checked = not_client.post(refund, {"checks": [{"outlet": "SATSUKI", "number": "C-77"}]}, format="json")
+    assert checked.json()["points_retracted"] == 460
+    # A line refunded before is 409 already_refunded, one that matches nothing 400 unknown_line
+    again = not_client.post(refund, {"charges": [minibar]}, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "already_refunded")
+    unknown = not_client.post(refund, {"checks": [{"outlet": "SATSUKI", "number": "NOPE"}]}, format="json")
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "unknown_line")
+    both = not_client.post(refund, {"amount": 100, "charges": [minibar]}, format="json")
+    assert both.status_code == 400
+    assert BillRefund.objects.count() == 2

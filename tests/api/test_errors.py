@@ -60,7 +60,7 @@ class Validates(APIView):
 
 
 urlpatterns = [
-    path("api/v1/", include("loyalty.api.urls")),
+    path("api/v1/", include([path("", include("points.api.urls")), path("", include("rewards.api.urls"))])),
     path("api/v1/test/boom/", Boom.as_view()),
     path("api/v1/test/raises/<str:what>/", Raises.as_view()),
     path("api/v1/test/validates/", Validates.as_view()),

@@ -1,5 +1,5 @@
 """API.md "Members": enrolment (M3, M2, M6, T1, M10), the account summary (A4, ST1, NE7, EX6) and qualification
-(ST2, SH1), with the token scopes of loyalty.api.permissions."""
+(ST2, SH1), with the token scopes of points.api.permissions."""
 
 from __future__ import annotations
 

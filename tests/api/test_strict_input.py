@@ -42,6 +42,7 @@ def retracted() -> int:
         ('{"amount": "all"}', "amount"),
         ('{"amount": 0}', "amount"),
         ('{"charges": []}', "charges"),
+        ('{"checks": [{"outlet": "SATSUKI", "number": "C-77", "Amount": 1}]}', "checks[0].Amount"),
         ('{"amount": 100, "checks": [{"outlet": "SATSUKI", "number": "C-77"}]}', "amount"),
     ],
 )
@@ -67,14 +68,13 @@ def test_r1_item2_an_empty_object_still_refunds_the_whole_bill(not_client, folio
     assert response.json()["points_retracted"] == 3910
 
 
-def test_r1_item2_refund_of_named_lines_is_refused_clearly_and_retracts_nothing(not_client, folio):
-    # API.md 1.1's named lines take the shape check; their recalculation comes with the rule-fidelity issue
+def test_r1_item2_refund_of_named_lines_takes_the_strict_body(not_client, folio):
+    # API.md 1.1's named lines (issue 15) pass the same strict body check and are refunded
     not_client.post(URL, folio, format="json")
     body = {"checks": [{"outlet": "SATSUKI", "number": "C-77"}]}
     response = not_client.post(REFUND, body, format="json")
-    assert response.status_code == 400
-    assert response.json()["code"] == "refund_of_lines_unavailable"
-    assert BillRefund.objects.count() == 0 and retracted() == 0
+    assert response.status_code == 200, response.content
+    assert BillRefund.objects.count() == 1
 
 
 # --- item 8: another hotel's bill is not found ------------------------------------------------------------------

@@ -10,8 +10,8 @@ import itertools
 import factory
 
 from members.models import Program
-from members.services.enrolment import member_enroll
 from points.models import Bill, Hotel, Outlet, OutletDesignation
+from points.services.enrolment import member_enroll
 
 _seq = itertools.count(1)
 

@@ -7,12 +7,14 @@ from io import StringIO
 
 import pytest
 from django.contrib.admin import AdminSite
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
+from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members.admin import admin_site_urls
+from loyalty.office.site import admin_site_urls
 from members.models import User
 
 
@@ -58,3 +60,21 @@ def test_without_otp_admin_the_site_is_unchanged(db):
     site = AdminSite(name="plain-test")
     admin_site_urls(site)
     assert not isinstance(site, OTPAdminSite)
+
+
+@override_settings(OTP_ADMIN=True)
+def test_otp_sign_in_page_is_in_the_office_look_and_asks_for_the_token(db, rf):
+    # Given the OTP admin site
+    site = AdminSite(name="otp-look")
+    admin_site_urls(site)
+    # When its sign-in page renders
+    request = rf.get("/admin/login/")
+    request.user = AnonymousUser()
+    request.session = {}
+    get_token(request)
+    response = site.login(request)
+    response.render()
+    text = response.content.decode()
+    # Then it is the office's sign-in (unfold's layout, the project's static files) with the token field
+    assert 'name="otp_token"' in text and 'name="password"' in text
+    assert "/static/unfold/css/styles.css" in text

@@ -49,6 +49,13 @@ EXAMPLE = {
 }
 
 
+def in_room(payload: dict, room: str) -> dict:
+    """The same folio in another room (NE6: a room's night earns for one bill only)."""
+    for line in (*payload["rooms"], *payload["charges"]):
+        line["room"] = room
+    return payload
+
+
 @pytest.fixture
 def world(db):
     hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
@@ -159,13 +166,70 @@ def test_j1_ne7_post_points_posts_on_the_tenth_day_once(world):
     assert run.state == "done" and run.attempts == 2
 
 
-def test_r1_partial_refund_retracts_the_points_of_the_refunded_part(world):
+def test_r1_default_an_amount_refund_takes_the_yen_that_earned_nothing_first(world):
     _hotel, member, payload = world
     outcome = bill_record(payload=payload)
-    # A refund of 5,000 comes off the last unit (the check of 9,200 -> 4,200: 460 -> 210 points)
+    # A refund of 5,000 without lines: first the 2,300 of the mini bar (NX3: it earned nothing), then 2,700 off the
+    # last unit (the check of 9,200 -> 6,500: 460 -> 325 points)
     refund = bill_refund(bill=outcome.bill, amount=5000, on=D(2025, 3, 5))
-    assert refund.points_retracted == 250
+    assert refund.points_retracted == 135
+    assert MemberBalance.objects.get(member=member).pending == 3775
+    # And the rest of the bill refunded takes the rest of its points
+    assert bill_refund(bill=outcome.bill, on=D(2025, 3, 5)).points_retracted == 3775
+    assert MemberBalance.objects.get(member=member).pending == 0
+
+
+def test_r1_default_an_amount_refund_of_a_certificate_paid_part_takes_no_room_night_points(world):
+    # Given the folio paid partly with a Reward Certificate of 5,000 (NX11: the first night earns on 29,500)
+    _hotel, member, payload = world
+    payload["payments"] = [{"method": "reward_certificate", "amount": 5000}, {"method": "credit_card", "amount": 75500}]
+    outcome = bill_record(payload=payload)
+    assert outcome.body["points"] == 3660
+    # When 5,000 are refunded without naming lines
+    refund = bill_refund(bill=outcome.bill, amount=5000, on=D(2025, 3, 5))
+    # Then nothing is retracted: the mini bar and the certificate's part earned nothing and cover it
+    assert refund.points_retracted == 0
     assert MemberBalance.objects.get(member=member).pending == 3660
+
+
+MINIBAR = {"date": "2025-03-02", "room": "1203", "category": "minibar", "amount": 2000, "tax_service": 300}
+
+
+def test_r1_a_refund_of_the_named_mini_bar_line_retracts_nothing(world):
+    _hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    refund = bill_refund(bill=outcome.bill, charges=[MINIBAR], on=D(2025, 3, 5))
+    assert (refund.amount, refund.points_retracted) == (2300, 0)
+    assert refund.lines == {"charges": [2], "checks": []}
+    assert MemberBalance.objects.get(member=member).pending == 3910
+
+
+def test_r1_named_lines_retract_exactly_their_units_points(world):
+    _hotel, member, payload = world
+    outcome = bill_record(payload=payload)
+    night = {"date": "2025-03-02", "room": "1203", "category": "room", "amount": 30000, "tax_service": 4500}
+    assert bill_refund(bill=outcome.bill, charges=[night], on=D(2025, 3, 5)).points_retracted == 1725
+    check = {"outlet": "SATSUKI", "number": "C-77"}
+    assert bill_refund(bill=outcome.bill, checks=[check], on=D(2025, 3, 5)).points_retracted == 460
+    assert MemberBalance.objects.get(member=member).pending == 1725
+    # And an amount refunded afterwards takes the mini bar's yen first
+    assert bill_refund(bill=outcome.bill, amount=2300, on=D(2025, 3, 5)).points_retracted == 0
+
+
+def test_r1_a_named_line_matching_nothing_or_refunded_before_is_refused(world):
+    from points.exceptions import RefundLineAlreadyRefunded, UnknownRefundLine
+
+    _hotel, _member, payload = world
+    outcome = bill_record(payload=payload)
+    with pytest.raises(UnknownRefundLine) as unknown:
+        bill_refund(bill=outcome.bill, charges=[{**MINIBAR, "amount": 2001}], on=D(2025, 3, 5))
+    assert (unknown.value.code, unknown.value.status) == ("unknown_line", 400)
+    bill_refund(bill=outcome.bill, charges=[MINIBAR], on=D(2025, 3, 5))
+    with pytest.raises(RefundLineAlreadyRefunded) as again:
+        bill_refund(bill=outcome.bill, charges=[MINIBAR], on=D(2025, 3, 5))
+    assert (again.value.code, again.value.status) == ("already_refunded", 409)
+    with pytest.raises(UnknownRefundLine):
+        bill_refund(bill=outcome.bill, checks=[{"outlet": "SATSUKI", "number": "C-78"}], on=D(2025, 3, 5))
 
 
 def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(world):
@@ -180,6 +244,7 @@ def test_r1_ex5_refund_after_redemption_goes_negative_and_is_paid_off_first(worl
     second = copy.deepcopy(payload)
     second["number"] = "F-2002"
     second["paid_on"] = "2026-03-03"
+    in_room(second, "1204")
     bill_record(payload=second)
     post_points(as_of=D(2026, 3, 13))
     assert MemberBalance.objects.get(member=member).posted == 910
@@ -246,6 +311,7 @@ def test_import_bills_in_worker_processes_judges_every_copy_of_a_bill_in_file_or
     for n in range(60):
         bill = copy.deepcopy(EXAMPLE)
         bill["member"], bill["number"] = member.number, f"F-{n}"
+        in_room(bill, f"{1000 + n}")
         bills.append(json.dumps(bill))
     changed = json.loads(bills[7])
     changed["payments"][0]["amount"] = 1
@@ -279,3 +345,226 @@ def test_import_bills_reports_a_failed_worker(postgres_only, tmp_path, monkeypat
     path.write_text("\n".join(json.dumps({**EXAMPLE, "member": "1", "number": f"F-{n}"}) for n in range(30)))
     with pytest.raises(CommandError, match=r"(?s)worker failed.*database went away"):
         _import(path, "--workers", "2", "--batch-size", "5")
+
+
+# --- Date of use (RULEBOOK conventions): NE2 and OE6 per unit, not on the payment date --------------------------
+
+
+def test_ne2_a_room_charged_check_earns_when_its_outlet_was_designated_on_the_day_of_the_meal(world):
+    # Given Satsuki stops being designated on 2025-03-02, the day before the example folio is paid (2025-03-03)
+    from points.models import OutletDesignation
+
+    hotel, _member, payload = world
+    OutletDesignation.objects.create(
+        outlet_id=hotel.outlets.get(code="SATSUKI").pk, effective_from=D(2025, 3, 2), designated=False
+    )
+    # When the folio with the Satsuki dinner of 2025-03-01 is reported
+    body = bill_record(payload=payload).body
+    # Then the dinner earns (designated on the day of the meal): the contract's 3,910 points
+    assert body["points"] == 3910
+    assert [e["rule"] for e in body["exclusions"]] == ["NX3"]
+    # And a dinner of 2025-03-02, once it is no longer designated, earns nothing (NE2)
+    later = copy.deepcopy(payload)
+    later["number"], later["room_charged_checks"][0]["date"] = "F-1002", "2025-03-02"
+    in_room(later, "1204")
+    body = bill_record(payload=later).body
+    assert body["points"] == 3450
+    assert [e["rule"] for e in body["exclusions"]] == ["NX3", "NE2"]
+
+
+def test_oe6_a_stay_across_march_31_gets_each_nights_tier(oh):
+    # Given a One Harmony member Loyal until 2025-03-31 and Exclusive from 2025-04-01 (ST1)
+    from members.models import StatusPeriod
+
+    hotel = HotelFactory(code="HOK", program=oh, brand="okura")
+    member = make_member("one-harmony", enrolled_on=D(2020, 1, 1))
+    StatusPeriod.objects.create(
+        member=member, tier="loyal", valid_from=D(2024, 4, 1), valid_until=D(2025, 3, 31), qualification_year=2023
+    )
+    StatusPeriod.objects.create(
+        member=member, tier="exclusive", valid_from=D(2025, 4, 1), valid_until=D(2026, 3, 31), qualification_year=2024
+    )
+    # When a stay of the nights of March 31 and April 1 (30,000 each: 600 points) is paid on April 2
+    payload = {
+        "hotel": hotel.code,
+        "number": "OH-1",
+        "member": member.number,
+        "kind": "stay",
+        "paid_on": "2025-04-02",
+        "reservation_channel": "reservation_center",
+        "payments": [{"method": "credit_card", "amount": 60000}],
+        "rooms": [{"room": "801", "member_room": True, "for_points": True}],
+        "charges": [
+            {"date": "2025-03-31", "room": "801", "category": "room", "amount": 30000},
+            {"date": "2025-04-01", "room": "801", "category": "room", "amount": 30000},
+        ],
+    }
+    body = bill_record(payload=payload).body
+    # Then the March night earns the Loyal bonus (+25%) and the April night the Exclusive one (+50%)
+    assert [u["bonus_points"] for u in body["units"]] == [150, 300]
+    assert (body["points"], body["bonus_points"]) == (1200, 450)
+
+
+def test_ne4_the_earning_channels_are_a_program_setting_default_no_walk_in(world):
+    # Given the New Otani settings as migrated: the NE4 Default channels
+    from members.models import ProgramSettings
+
+    _hotel, member, payload = world
+    settings = ProgramSettings.objects.get(program=member.program)
+    assert sorted(settings.earning_channels) == ["official_website", "phone", "reservation_center"]
+    # When a walk-in stay is reported
+    payload["reservation_channel"] = "walk_in"
+    body = bill_record(payload=payload).body
+    # Then it earns nothing (NE4: a walk-in has no reservation)
+    assert body["points"] == 0 and body["exclusions"][0]["rule"] == "NE4"
+    # And once the office adds walk-ins, a walk-in stay earns
+    settings.earning_channels = [*settings.earning_channels, "walk_in"]
+    settings.save()
+    payload["number"] = "F-1002"
+    assert bill_record(payload=payload).body["points"] == 3910
+
+
+def test_oe5_default_a_room_charged_check_of_a_folio_paid_with_jal_coupons_earns_nothing(oh):
+    # Given a Nikko hotel that takes JAL Coupons and a member's folio: a night of 30,000 and a dinner of 5,000
+    # charged to the room, paid partly with JAL Coupons
+    hotel = HotelFactory(code="NKT", program=oh, brand="nikko", accepts_jal_coupons=True)
+    OutletFactory(hotel=hotel, code="BENKAY")
+    member = make_member("one-harmony", enrolled_on=D(2020, 1, 1))
+    payload = {
+        "hotel": "NKT",
+        "number": "N-1",
+        "member": member.number,
+        "kind": "stay",
+        "paid_on": "2025-05-06",
+        "reservation_channel": "official_website",
+        "payments": [{"method": "jal_coupon", "amount": 10000}, {"method": "credit_card", "amount": 25000}],
+        "rooms": [{"room": "901", "member_room": True, "for_points": True}],
+        "charges": [{"date": "2025-05-05", "room": "901", "category": "room", "amount": 30000}],
+        "room_charged_checks": [
+            {
+                "outlet": "BENKAY",
+                "number": "B-1",
+                "date": "2025-05-05",
+                "charges": [{"category": "food_beverage", "amount": 5000}],
+            },
+        ],
+    }
+    # When it is reported under the OE5 Default (jal_coupon_checks_earn off)
+    body = bill_record(payload=payload).body
+    # Then the stay's night earns (600) and the dinner nothing, for OE5
+    assert body["points"] == 600
+    assert [(e["rule"], e["amount"]) for e in body["exclusions"]] == [("OE5", 5000)]
+
+
+# --- NE6 across bills: members sharing a room, one earns --------------------------------------------------------
+
+
+def _shared_room_bill(payload: dict, member, number: str) -> dict:
+    bill = copy.deepcopy(payload)
+    bill["member"], bill["number"] = member.number, number
+    return bill
+
+
+def test_ne6_two_members_sharing_a_room_on_two_bills_only_the_first_reported_earns_for_it(world):
+    # Given two members sharing room 1203, each with a folio of the same two nights
+    _hotel, member, payload = world
+    other = make_member("new-otani", enrolled_on=D(2020, 1, 1))
+    payload["rooms"][0]["members"] = [other.number]
+    second = _shared_room_bill(payload, other, "F-1002")
+    second["rooms"][0]["members"] = [member.number]
+    # When the first folio is reported, then the second
+    first = bill_record(payload=payload).body
+    body = bill_record(payload=second).body
+    # Then the first earns for the room nights; the second gets NE6 for them and keeps its own dinner's points
+    assert first["points"] == 3910
+    assert body["points"] == 460
+    assert [(e["rule"], e["amount"]) for e in body["exclusions"]] == [("NX3", 2300), ("NE6", 34500), ("NE6", 34500)]
+    # And both members stayed the nights (SH1)
+    assert StayNight.objects.filter(member=other).count() == 2
+
+
+def test_ne6_within_one_batch_the_first_bill_of_the_file_earns_for_the_shared_room(world):
+    from points.services.bills import bills_record
+
+    _hotel, _member, payload = world
+    other = make_member("new-otani", enrolled_on=D(2020, 1, 1))
+    outcomes = bills_record(payloads=[payload, _shared_room_bill(payload, other, "F-1002")])
+    assert [o.body["points"] for o in outcomes] == [3910, 460]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ne6_two_bills_of_a_shared_room_reported_at_once_earn_for_it_once(postgres_only, monkeypatch):
+    # Given two members sharing a room, each with a folio of the same nights
+    import threading
+
+    from django.db import connections
+
+    from points.services import bills as bill_service
+
+    hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
+    OutletFactory(hotel=hotel, code="SATSUKI", name="Satsuki")
+    members = [make_member("new-otani", enrolled_on=D(2020, 1, 1)) for _ in range(2)]
+    payloads = [_shared_room_bill({**EXAMPLE}, m, f"F-{n}") for n, m in enumerate(members)]
+    # And both are judged before either is written (each found no room night earned yet)
+    barrier = threading.Barrier(2, timeout=30)
+    write = bill_service._write
+    local = threading.local()
+
+    def write_after_both_judged(prepared, **kwargs):
+        if not getattr(local, "waited", False):
+            local.waited = True
+            barrier.wait()
+        return write(prepared, **kwargs)
+
+    monkeypatch.setattr(bill_service, "_write", write_after_both_judged)
+    results: list = [None, None]
+
+    def report(i):
+        try:
+            results[i] = bill_record(payload=payloads[i]).body
+        except Exception as error:  # pragma: no cover - shown by the assertion below
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=report, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # When both are written at once, then exactly one earns for the room nights (the unique constraint decides)
+    assert sorted(r["points"] for r in results) == [460, 3910], results
+    from points.models import EarnedRoomNight
+
+    assert EarnedRoomNight.objects.count() == 2
+    assert sum(MemberBalance.objects.get(member=m).pending for m in members) == 3910 + 460
+
+
+def test_ne6_the_feed_reads_room_nights_earned_once_per_batch_and_not_for_a_single_bill(world):
+    # The hot path stays lean: a single bill (the API) is written on the optimistic guess, the unique constraint
+    # tells it otherwise; a file's batch reads the room nights earned in one query, however many bills
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from points.models import EarnedRoomNight
+    from points.services.bills import bills_record
+
+    _hotel, _member, payload = world
+    table = EarnedRoomNight._meta.db_table
+
+    def reads(queries) -> int:
+        # The write batch opens with the members' lock (SELECT ... FOR UPDATE, issue 13) and inserts the room nights
+        # earned: a write, not a read
+        return sum(
+            1
+            for q in queries
+            if q["sql"].lstrip().upper().startswith("SELECT") and table in q["sql"] and "INSERT" not in q["sql"].upper()
+        )
+
+    with CaptureQueriesContext(connection) as single:
+        bill_record(payload=payload)
+    batch = [in_room(copy.deepcopy(payload) | {"number": f"F-{n}"}, f"R{n}") for n in range(5)]
+    with CaptureQueriesContext(connection) as many:
+        bills_record(payloads=batch)
+    assert (reads(single.captured_queries), reads(many.captured_queries)) == (0, 1)
+    assert EarnedRoomNight.objects.count() == 2 + 5 * 2

@@ -7,10 +7,20 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.models import F, Value
 
 from members.models import StatusPeriod
 from points.exceptions import JobAlreadyRunning
-from points.models import EntryKind, JobRun, LedgerEntry, MemberBalance, PointLot, QualificationCredit, StayNight
+from points.models import (
+    EntryKind,
+    ExpiryReminder,
+    JobRun,
+    LedgerEntry,
+    MemberBalance,
+    PointLot,
+    QualificationCredit,
+    StayNight,
+)
 from points.services import jobs, ledger
 from points.services.jobs import expire_points, post_points, qualify_status
 from tests.factories import HotelFactory, make_bill, make_member
@@ -21,6 +31,34 @@ D = dt.date
 
 def balance(member) -> int:
     return MemberBalance.objects.get(member=member).posted
+
+
+@pytest.mark.django_db
+def test_insert_select_takes_its_columns_from_the_names_selected(noc):
+    # Given a posted lot read as the columns of an expiry reminder, named after them in another order than the table's
+    member = make_member("new-otani")
+    earn_and_post(member, 700, D(2025, 1, 1))
+    run = JobRun.objects.create(job=JobRun.Job.REMIND, program=noc, as_of=D(2025, 2, 1))
+    lots = PointLot.objects.filter(member=member, state=PointLot.State.POSTED)
+    # When the rows are inserted by INSERT ... SELECT
+    inserted = jobs.insert_select(
+        ExpiryReminder,
+        lots.values(emailed_=Value(True), points_=F("remaining"), job_run_=Value(run.pk), expires_on_=F("expires_on"))
+        .annotate(member_=F("member_id"))
+        .order_by(),
+    )
+    # Then each value went to the column its name gives
+    reminder = ExpiryReminder.objects.get(member=member)
+    assert inserted == 1
+    assert (reminder.points, reminder.emailed, reminder.job_run_id, reminder.expires_on) == (
+        700,
+        True,
+        run.pk,
+        lots.get().expires_on,
+    )
+    # and a queryset that names no columns is refused
+    with pytest.raises(ValueError, match="values"):
+        jobs.insert_select(ExpiryReminder, lots)
 
 
 @pytest.mark.django_db

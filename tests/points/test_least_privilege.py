@@ -1,5 +1,5 @@
 """Least privilege (issue 13 item 6, R1, EX4): as the application role (``loyalty_app``, created by migration
-``points/0012``) the ledger's entries and lot consumptions cannot be updated, deleted, truncated or have their
+``points/0017``) the ledger's entries and lot consumptions cannot be updated, deleted, truncated or have their
 append-only trigger disabled, while the application's normal writes work. PostgreSQL only."""
 
 from __future__ import annotations
@@ -93,4 +93,25 @@ def test_item6_the_application_works_as_that_role(postgres_only):
     # Then everything was written: entries inserted, balance rows and lots updated
     assert outcome.created
     assert LedgerEntry.objects.filter(member=member).count() >= 4
-    assert MemberBalance.objects.get(member=member).posted == 3910 - 1000 - 250
+    # R1 Default allocation (issue 15): 5,000 yen takes the mini bar's 2,300 that earned nothing first: 135 points
+    assert MemberBalance.objects.get(member=member).posted == 3910 - 1000 - 135
+
+
+def test_item6_the_application_role_writes_every_table_of_every_app(postgres_only):
+    # Every model's table, the later apps' included (NE6's room nights earned, refunds' lines, PT3 notices ...):
+    # the role may read and insert everywhere, and update and delete everywhere but the append-only ledger.
+    from django.apps import apps
+
+    ledger_tables = {LedgerEntry._meta.db_table, LotConsumption._meta.db_table}
+    tables = {m._meta.db_table for m in apps.get_models() if m._meta.managed and not m._meta.proxy}
+    missing = []
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+                cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [ROLE, table, privilege])
+                allowed = cursor.fetchone()[0]
+                expected = privilege in ("SELECT", "INSERT") or table not in ledger_tables
+                if allowed != expected:
+                    missing.append((table, privilege, allowed))
+    assert missing == []
+    assert {"points_earnedroomnight", "points_idempotencykey", "points_ledgermismatch"} <= tables

@@ -74,7 +74,8 @@ def test_a1_a4_m4_member_logs_in_sees_summary_and_prints_card(live_server, brows
         assert page.get_by_role("heading", name="Account Summary", level=1).is_visible()
         content = page.content()
         assert "1,200" in content and "The Okura Tokyo" in content
-        assert "mini bar is not a room charge (NX3)" in content
+        # (the amount kept from earning, with its reason in words: never the rule ID)
+        assert "¥2,000 not counted: Room extras such as the mini bar" in content and "NX3" not in content
         page.screenshot(path=str(artifacts / f"portal-summary{suffix}.png"), full_page=True)
         # And the temporary card shows the number and the QR code
         page.goto(f"{live_server.url}/card/")

@@ -9,7 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from members import forms
+from loyalty.portal import forms
 from members.models import NameChangeRequest
 from points.models import Claim
 from tests.factories import HotelFactory
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_no_portal_url_takes_a_member_id():
-    import members.urls
+    import loyalty.portal.urls
 
-    for pattern in members.urls.urlpatterns:
+    for pattern in loyalty.portal.urls.urlpatterns:
         converters = set(pattern.pattern.converters)
         assert not converters - {"uidb64", "token"}, pattern
     assert get_resolver()  # the portal is mounted

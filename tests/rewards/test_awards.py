@@ -113,7 +113,7 @@ def test_or1_awards_are_a_one_harmony_service(catalog):
 
 
 def test_m9_a_closed_membership_redeems_no_award(member, catalog):
-    from members.services.membership import member_cancel
+    from points.services.membership import member_cancel
 
     member_cancel(member=member, reason="cancelled", on=D(2025, 3, 20))
     with pytest.raises(MembershipClosed):

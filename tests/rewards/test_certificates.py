@@ -158,7 +158,7 @@ def test_nr1_certificates_are_a_new_otani_service(hotel):
 
 
 def test_m9_a_closed_membership_requests_no_certificate(hotel):
-    from members.services.membership import member_cancel
+    from points.services.membership import member_cancel
 
     member = make_member("new-otani")
     earn_and_post(member, 10000, D(2025, 3, 1))

@@ -75,13 +75,13 @@ def test_t3_a_transfer_racing_a_redemption_never_moves_or_spends_a_point_twice(p
     assert giver_balance + receiver_balance + redeemed == 10000
     assert receiver_balance == moved
     assert redeemed == 5000 * CertificateRequest.objects.count()
-    # And at most one transfer moved anything (T3: all at once)
-    assert Transfer.objects.count() == 1
+    # And at most one transfer moved anything (T3: all at once); none when the redemptions spent everything first
+    assert Transfer.objects.count() == (0 if redeemed == 10000 else 1)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_m9_a_cancellation_racing_certificate_requests_forfeits_what_was_not_redeemed(postgres_only):
-    from members.services.membership import member_cancel
+    from points.services.membership import member_cancel
 
     # Given 10,000 posted points
     hotel = HotelFactory(code="NOT")

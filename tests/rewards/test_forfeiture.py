@@ -9,11 +9,11 @@ import pytest
 from members.exceptions import MembersError
 from members.models import Card
 from members.selectors import member_by_card
-from members.services.membership import member_cancel
 from points.exceptions import MembershipClosed
 from points.models import EntryKind, LedgerEntry
 from points.services import ledger
 from points.services.bills import bill_record
+from points.services.membership import member_cancel
 from rewards.selectors import points_forfeited
 from tests.factories import make_bill, make_member
 from tests.points.test_ledger import assert_consistent, earn_and_post

@@ -117,7 +117,7 @@ def test_t3_nothing_to_transfer_without_valid_posted_points(family):
 
 
 def test_m9_a_closed_membership_neither_gives_nor_receives(family):
-    from members.services.membership import member_cancel
+    from points.services.membership import member_cancel
 
     principal, spouse, child = family
     earn_and_post(principal, 1000, D(2025, 3, 1))

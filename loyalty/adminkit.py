@@ -1,0 +1,334 @@
+"""The admin's shared kit (kernel: imports no app). Every ModelAdmin of the project builds on it:
+
+* :class:`StaffScopeMixin`: staff see only their program's rows (RULEBOOK conventions: "Staff work for one
+  program's office (or both, if granted) and see only that program's members"); a front desk sees its hotel's
+  program's members and only its own hotel's bills and certificates. Each ModelAdmin declares ``program_path``
+  (the lookup from its model to the program) and, where rows belong to a hotel, ``hotel_path``.
+* :class:`ScopedChoicesMixin`: foreign-key choices limited to the user's scope.
+* :class:`ReadOnlyAdminMixin` / :class:`ReadOnlyInline`: rows nobody edits in the admin (the ledger, bills as
+  received, job runs).
+* :class:`ScopedRelatedFieldListFilter`: a related-object filter that offers only the objects in the user's scope.
+* :class:`ModelAdmin`, :class:`HistoryAdmin`, :class:`TabularInline`: the office's look (django-unfold's base
+  classes, and simple-history's history pages in it); every ModelAdmin and inline of the project builds on them.
+* :func:`trial_run` (a form that shows a service's refusal before saving), :func:`answer_step` (an action that asks
+  for input first), :func:`html_table`, ``MEMBER_SEARCH`` (search a member's rows by any card number or name).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import StackedInline as UnfoldStackedInline
+from unfold.admin import TabularInline as UnfoldTabularInline
+
+from loyalty.exceptions import LoyaltyError
+
+# --- The office's look: django-unfold's base classes, for every admin ------------------------------------------
+
+
+def _readable_column(model, name):
+    """A list column of whole numbers as people read them: yen (a field named in JPY) as ¥1,234, points and counts
+    as 1,234. Other columns as they are."""
+    if not isinstance(name, str):
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a method or an admin's display: as declared
+        return name
+    if (
+        not isinstance(field, models.IntegerField)
+        or isinstance(field, models.AutoField | models.BigAutoField)
+        or field.choices
+        or field.primary_key
+    ):
+        return name
+    with translation.override("en"):
+        in_yen = "JPY" in str(field.verbose_name)
+    show = yen if in_yen else number
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj):
+        value = getattr(obj, name)
+        return "—" if value is None else show(value)
+
+    column.__name__ = name
+    return column
+
+
+class ModelAdmin(UnfoldModelAdmin):
+    """Every ModelAdmin of the office: unfold's look, filters applied with a button (one query, not one per click),
+    a warning before leaving a form with unsaved changes, numbers in lists with separators (yen as ¥)."""
+
+    list_filter_submit = True
+    warn_unsaved_form = True
+    compressed_fields = True
+
+    def get_list_display(self, request):
+        return [_readable_column(self.model, name) for name in super().get_list_display(request)]
+
+
+class HistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
+    """A ModelAdmin whose rows keep their history (django-simple-history), with the history pages in the look."""
+
+
+class _LabelledInlineMixin:
+    """A tabular inline's inputs sit under column headers, not beside labels: each gets its field's name as its
+    accessible name (screen readers, axe-core's "label" and "select-name" rules)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return formset
+
+
+class TabularInline(_LabelledInlineMixin, UnfoldTabularInline):
+    pass
+
+
+class StackedInline(UnfoldStackedInline):
+    pass
+
+
+# --- Shared pieces ---------------------------------------------------------------------------------------------
+
+
+def _scope_of(request) -> tuple[list[int], object | None]:
+    """The user's programs (office staff) and hotel (front desk), read once per request."""
+    cached = getattr(request, "_staff_scope", None)
+    if cached is None:
+        user = request.user
+        cached = (list(user.programs.values_list("pk", flat=True)), user.hotel)
+        request._staff_scope = cached
+    return cached
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to the rows the user may see (the related model's admin scope).
+
+    Used by every ModelAdmin and inline, so a clerk of one program cannot pick (or type the id of) another
+    program's member, hotel or program.
+    """
+
+    def _scoped_choices(self, request, db_field, kwargs):
+        if "queryset" in kwargs:
+            return kwargs
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(related_admin, StaffScopeMixin) and not request.user.is_superuser:
+            kwargs["queryset"] = related_admin.scope_queryset(
+                request, db_field.remote_field.model._default_manager.all()
+            )
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._scoped_choices(request, db_field, kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(request, db_field, kwargs))
+
+
+class StaffScopeMixin(ScopedChoicesMixin):
+    """Superusers see everything; office staff (``user.programs``) the rows of their programs; a front desk
+    (``user.hotel``) the rows of its hotel (``hotel_path``) or, for rows that are not a hotel's, of its hotel's
+    program. A staff user with neither sees nothing.
+
+    ``program_path``: lookup from the model to ``members.Program`` (several: any of them). ``"pk"`` for Program.
+    ``scope_distinct``: the path crosses a many-valued relation, so rows could repeat.
+    """
+
+    program_path: str | tuple[str, ...] = ()
+    hotel_path: str | None = None
+    scope_distinct = False
+
+    def _program_paths(self) -> tuple[str, ...]:
+        return (self.program_path,) if isinstance(self.program_path, str) else tuple(self.program_path)
+
+    def scope_q(self, request) -> Q | None:
+        """The filter of the user's scope; ``None``: everything (superuser)."""
+        if request.user.is_superuser:
+            return None
+        programs, hotel = _scope_of(request)
+        q = Q(pk__in=[])
+        for path in self._program_paths():
+            if programs:
+                q |= Q(**{f"{path}__in": programs})
+            if hotel is not None and not self.hotel_path:
+                q |= Q(**{path: hotel.program_id})
+        if hotel is not None and self.hotel_path:
+            q |= Q(**{self.hotel_path: hotel.pk})
+        return q
+
+    def scope_queryset(self, request, queryset: QuerySet) -> QuerySet:
+        q = self.scope_q(request)
+        if q is None:
+            return queryset
+        queryset = queryset.filter(q)
+        return queryset.distinct() if self.scope_distinct else queryset
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def _ensure_in_scope(self, request, object_id) -> None:
+        if request.user.is_superuser:
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    # simple-history's views fall back to the history rows when get_queryset does not find the object: check the
+    # scope first, so staff never read another program's history. History is for reading: no revert from here.
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin:
+    """Nobody adds, changes or deletes these rows in the admin: the ledger is corrected with an Adjustment, never by
+    editing (NE7, R1: entries are append-only), bills come from the hotels through the API, jobs write job runs."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, ScopedChoicesMixin, TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or [f.name for f in self.model._meta.fields]
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A related-object filter listing only the objects of the user's scope (e.g. a clerk's own program)."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.remote_field.model
+        queryset = model._default_manager.all()
+        related_admin = model_admin.admin_site._registry.get(model)
+        if isinstance(related_admin, StaffScopeMixin):
+            queryset = related_admin.scope_queryset(request, queryset)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+def html_table(headers: list[str], rows: list[tuple]) -> str:
+    """A small read-only HTML table (escaped) for the panels of change pages."""
+    if not rows:
+        return format_html("<p>{}</p>", _("None."))
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in headers))
+    body = format_html_join(
+        "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)
+    )
+    return format_html(
+        '<div class="loyalty-panel-wrap" tabindex="0"><table class="loyalty-panel">'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+        head,
+        body,
+    )
+
+
+def number(value) -> str:
+    """Points and counts as people read them: 1,020 (never "1020")."""
+    return f"{int(value or 0):,}"
+
+
+def signed(value) -> str:
+    """A movement of points: +1,020 or -300."""
+    return f"{int(value or 0):+,}"
+
+
+def yen(value) -> str:
+    """Yen as people read them: ¥166,750 (a negative amount -¥400)."""
+    value = round(value or 0)
+    return f"-¥{-value:,}" if value < 0 else f"¥{value:,}"
+
+
+class _TrialRun(Exception):
+    pass
+
+
+def trial_run(service, *, refusal: type[Exception]) -> None:
+    """Run a service in a transaction that is always rolled back, so that whatever it refuses shows on the form
+    (as a ValidationError) before the real run in ``save_model``: rules stay in the service, not in the form."""
+    try:
+        with transaction.atomic():
+            service()
+            raise _TrialRun
+    except _TrialRun:
+        pass
+    except refusal as exc:
+        raise ValidationError(exc.detail) from exc
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, do it"), required=True)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer to the member"), widget=forms.Textarea, required=True)
+
+
+def answer_step(model_admin, request, queryset, *, action, title, run, form_class=AnswerForm, intro=""):
+    """An admin action that asks for input first (an answer, points): the form posts back to the action."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done = refused = 0
+        for obj in queryset:
+            try:
+                run(obj, form.cleaned_data)
+                done += 1
+            except LoyaltyError as exc:  # every domain refusal
+                refused += 1
+                model_admin.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
+        if done:  # only the refusals when nothing was done: never a green "0 done"
+            model_admin.message_user(request, _("%(n)d done.") % {"n": done}, messages.SUCCESS)
+        elif not refused:
+            model_admin.message_user(
+                request, _("Nothing to do: none of the selected rows is waiting."), messages.WARNING
+            )
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "intro": intro,
+        "objects": list(queryset),
+        "form": form,
+        "action": action,
+    }
+    return TemplateResponse(request, "admin/office_form.html", context)
+
+
+MEMBER_SEARCH = ("=member__cards__number", "=member__number", "^member__family_name", "^member__given_name")

@@ -1,0 +1,171 @@
+"""Programs and their effective-dated settings (PT1: every rulebook Default), terms versions, membership
+categories (M10) and number series (M1)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from members.models import (
+    MembershipCategory,
+    NumberSeries,
+    Program,
+    ProgramSettings,
+    TermsFirstUse,
+    TermsNotice,
+    TermsVersion,
+)
+from members.services.terms import terms_announce
+
+# --- Programs and their settings -----------------------------------------------------------------------------
+
+
+@admin.register(Program)
+class ProgramAdmin(StaffScopeMixin, HistoryAdmin):
+    program_path = "pk"
+    list_display = ("code", "name", "office_name", "number_digits", "started_on", "ended_on")
+    search_fields = ("code", "name")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code", "number_digits") if obj else ()
+
+
+@admin.register(ProgramSettings)
+class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
+    """PT1: every Default of the rulebook is a row the office edits; a new row with a later date changes the rules
+    from that date on, and a past bill keeps being judged by the row of its date."""
+
+    program_path = "program"
+    list_display = (
+        "program",
+        "effective_from",
+        "stay_points",
+        "stay_per_yen",
+        "dining_points",
+        "dining_per_yen",
+        "posting_delay_days",
+    )
+    list_filter = (("program", ScopedRelatedFieldListFilter),)
+    list_select_related = ("program",)
+    date_hierarchy = "effective_from"
+    fieldsets = (
+        (None, {"fields": ("program", "effective_from")}),
+        (
+            _("Earning (NE1, OE2, NX2, NE5, NX15, NE7, NE4, OE3, OE5)"),
+            {
+                "fields": (
+                    ("stay_points", "stay_per_yen"),
+                    ("dining_points", "dining_per_yen"),
+                    "minimum_payment",
+                    "max_rooms",
+                    "excluded_categories",
+                    "posting_delay_days",
+                    "earning_channels",
+                    "jal_coupon_checks_earn",
+                )
+            },
+        ),
+        (
+            _("Status (OE6, ST2)"),
+            {
+                "fields": (
+                    ("loyal_bonus_percent", "exclusive_bonus_percent"),
+                    ("loyal_points", "loyal_nights"),
+                    ("exclusive_points", "exclusive_nights"),
+                )
+            },
+        ),
+        (
+            _("Reward Certificates (NR1-NR3)"),
+            {
+                "fields": (
+                    ("certificate_points", "certificate_value"),
+                    "certificate_validity_months",
+                    "certificate_lead_days",
+                    "certificate_max_per_request",
+                )
+            },
+        ),
+        (
+            _("Service (A5, R1, maker-checker, T1-T5, OR1)"),
+            {
+                "fields": (
+                    "family_transfers",
+                    "released_points_grace_days",
+                    "claim_window_months",
+                    "expiry_reminder_days",
+                    "adjustment_approval_threshold",
+                    "point_value_yen",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(TermsVersion)
+class TermsVersionAdmin(StaffScopeMixin, HistoryAdmin):
+    """PT1, PT3: terms versions; "Announce to members" emails the new version to every open membership (once per
+    member: announcing again reaches only members added since)."""
+
+    program_path = "program"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("program", "version", "effective_from", "url", "announced_at")
+    readonly_fields = ("announced_at",)
+    actions = ["announce"]
+
+    @admin.action(description=_("Announce to members (PT3)"), permissions=["change"])
+    def announce(self, request, queryset):
+        for version in queryset.select_related("program"):
+            added = terms_announce(version=version, by=request.user)
+            self.message_user(
+                request,
+                _("%(version)s: announced to %(n)d more members; the emails are on their way.")
+                % {"version": version, "n": added},
+                messages.SUCCESS,
+            )
+
+    list_filter = (("program", ScopedRelatedFieldListFilter),)
+    list_select_related = ("program",)
+
+
+@admin.register(MembershipCategory)
+class MembershipCategoryAdmin(StaffScopeMixin, HistoryAdmin):
+    """M10, T4: each category says which services it allows."""
+
+    program_path = "program"
+    list_display = ("program", "code", "name", "allows_family_transfer")
+    list_filter = (("program", ScopedRelatedFieldListFilter), "allows_family_transfer")
+    list_select_related = ("program",)
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
+    """M1: the counter of membership numbers; never edited (a number is never reused)."""
+
+    program_path = "program"
+    list_display = ("program", "next_serial")
+    list_select_related = ("program",)
+
+
+@admin.register(TermsNotice)
+class TermsNoticeAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
+    """PT3: the announcement of a terms version to each member (one row per member and version)."""
+
+    program_path = "member__program"
+    list_display = ("terms_version", "member", "created_at", "sent_at", "emailed")
+    list_filter = ("emailed",)
+    list_select_related = ("terms_version__program", "member")
+    search_fields = ("=member__number",)
+
+
+@admin.register(TermsFirstUse)
+class TermsFirstUseAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
+    """PT3: the date each member first used the service under a terms version (Art. 15: accepted then)."""
+
+    program_path = "member__program"
+    list_display = ("terms_version", "member", "first_used_on", "how", "recorded_at")
+    list_filter = ("how",)
+    list_select_related = ("terms_version__program", "member")
+    search_fields = ("=member__number",)

@@ -1,1 +1,0 @@
-"""Members endpoints of the integration API (API.md "Members")."""
