@@ -16,3 +16,20 @@ max_requests = 10_000  # a worker is replaced now and then (memory), at random m
 max_requests_jitter = 1_000
 timeout = 60
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # unset: no access log (the proxy in front keeps one)
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))  # SIGTERM: requests in flight finish
+
+
+def child_exit(server, worker):
+    """Prometheus multiprocess mode (loyalty/metrics.py): a worker that is gone no longer reports live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+# gunicorn's control socket (``gunicornc``) has one default path per user: two instances on one machine would share
+# it. Off unless GUNICORN_CONTROL_SOCKET names a path for this instance.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include([path("", include("points.api.urls")), path("", include("rewards.api.urls"))])),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("loyalty.ops.urls")),  # /health/, /health/live/, /metrics
     path("", include("loyalty.portal.urls")),
 ]
 

@@ -4,6 +4,12 @@ clients, against PostgreSQL, beside a bare-SQL baseline measured in the same run
     DATABASE_URL=postgres://postgres@127.0.0.1/loyalty_bench .venv/bin/python scripts/bench_bills.py \
         --bills 20000 --api-bills 3000 --clients 4 --api-runs 3
 
+``--servers`` names the web servers measured one after the other on the same data: ``tuned`` (gunicorn with one
+worker per client, ``CONN_MAX_AGE=600``: the earlier figures), ``defaults`` (what a server gets: ``gunicorn -c
+gunicorn.conf.py loyalty.wsgi`` on production settings with nothing tuned, metrics in PROMETHEUS_MULTIPROC_DIR as
+``make serve`` does, behind a proxy that says HTTPS) and ``defaults-conn0`` (the same with ``CONN_MAX_AGE=0``, as
+before issue 18).
+
 The API is measured after a warm-up, in several runs (this machine's speed varies from minute to minute), each with
 the CPU time per bill of the web workers, PostgreSQL and the clients. It (re)creates the database named in
 DATABASE_URL, so point it at a scratch database.
@@ -128,6 +134,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--api-runs", type=int, default=3, help="API runs in a row (this machine's speed varies)")
     parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--servers", default="tuned", help="comma-separated: tuned, defaults, defaults-conn0")
+    parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     reset_database(url)
@@ -168,31 +176,67 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loyalty.settings.local", "DEBUG": "false", "CONN_MAX_AGE": "600"}
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
+    for serial, mode in enumerate(args.servers.split(",")):
+        print(f"== server: {mode}")
+        bench_api(args, mode=mode, token=token, members=members, serial=serial)
+
+
+def server_command(mode: str, clients: int, port: int) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The command, environment and extra request headers of a server mode."""
+    gunicorn = str(ROOT / ".venv/bin/gunicorn")
+    if mode == "tuned":
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "loyalty.settings.local",
+            "DEBUG": "false",
+            "CONN_MAX_AGE": "600",
+        }
+        cmd = [
+            gunicorn,
             "loyalty.wsgi:application",
             "-b",
-            "127.0.0.1:8765",
+            f"127.0.0.1:{port}",
             "-w",
-            str(args.clients),
+            str(clients),
             "--log-level",
             "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+        ]
+        return cmd, env, {}
+    # What a server gets: production settings, gunicorn.conf.py, only what production requires set.
+    env = {k: v for k, v in os.environ.items() if k not in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "WEB_CONCURRENCY")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="loyalty.settings.production",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="bench-metrics-"),
     )
+    if mode == "defaults-conn0":
+        env["CONN_MAX_AGE"] = "0"
+    elif mode != "defaults":
+        raise SystemExit(f"unknown server mode {mode}")
+    return [gunicorn, "-c", "gunicorn.conf.py", "loyalty.wsgi"], env, {"X-Forwarded-Proto": "https"}
+
+
+def bench_api(args, *, mode: str, token: str, members: list[str], serial: int = 0) -> None:
+    cmd, env, extra_headers = server_command(mode, args.clients, args.port)
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    port = args.port
     try:
         for _ in range(100):
             try:
-                http.client.HTTPConnection("127.0.0.1", 8765, timeout=1).request("GET", "/api/schema/")
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                conn.request("GET", "/health/live/", headers=extra_headers)
+                if conn.getresponse().status == 200:
+                    break
+                time.sleep(0.1)
+                continue
                 break
             except OSError:
                 time.sleep(0.1)
         per_client = args.api_bills // args.clients
-        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-        next_bill = args.bills
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", **extra_headers}
+        next_bill = args.bills + 1_000_000 * (serial + 1)  # new bill numbers for every server
 
         def api_run(per_client: int) -> tuple[float, list[str], dict[str, float]]:
             """Each client posts ``per_client`` new bills on its own connection: seconds, errors, CPU by kind.
@@ -210,7 +254,7 @@ def main() -> None:
             errors: list[str] = []
 
             def client(own: list[str]) -> None:
-                conn = http.client.HTTPConnection("127.0.0.1", 8765, timeout=30)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 for body in own:
                     conn.request("POST", "/api/v1/bills/", body, headers)
                     response = conn.getresponse()

@@ -12,6 +12,7 @@ from tests.factories.merge import pair  # noqa: F401  (two memberships of one pe
 
 _programs_migration = importlib.import_module("members.migrations.0003_programs")
 _defaults_15 = importlib.import_module("members.migrations.0008_issue15_settings_terms")
+_beat_migration = importlib.import_module("points.migrations.0005_beat_schedules")
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,11 @@ def _programs(request):
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
     _programs_migration.create_programs(apps, None)
     _defaults_15.program_defaults(apps, None)
+    # The beat schedules too (points/migrations/0005), once a transactional test's flush has removed them.
+    from django_celery_beat.models import PeriodicTask
+
+    if not PeriodicTask.objects.exists():
+        _beat_migration.create(apps, None)
 
 
 @pytest.fixture

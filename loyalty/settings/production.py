@@ -1,5 +1,7 @@
 """Production mode: every secret from the environment; ``manage.py check --deploy`` reports nothing."""
 
+from loyalty.logs import logging_config
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -24,3 +26,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Operations (issue 18) -----------------------------------------------------------------------------------------
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)  # noqa: F405
+# The load balancer's probes and Prometheus reach these over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# Sessions in the database, read through the shared cache when there is one (Redis): any web process on any machine
+# reads them. Never through a per-process cache: a sign-out in one process would not reach the others.
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db",  # noqa: F405
+)

@@ -18,3 +18,5 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-0123456789-abcdefgh
 AXES_ENABLED = False
 # The admin without a second factor, except in the tests about it.
 OTP_ADMIN = False
+# Each test's connection is its own; the stack tests start real servers with production's defaults.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405

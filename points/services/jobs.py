@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,11 +18,14 @@ from django.db.models import F, IntegerField, Min, QuerySet, Sum, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from loyalty import metrics
 from members.models import Member, Program
 
 from ..exceptions import JobAlreadyRunning
 from ..models import EntryKind, JobRun, LedgerEntry, MemberBalance, PointLot
 from . import ledger
+
+logger = logging.getLogger("loyalty.jobs")
 
 
 def insert_select(model, queryset: QuerySet, *, on_conflict: str | None = "DO NOTHING") -> int:
@@ -76,6 +81,7 @@ def job_run(*, job: str, program: Program, as_of: dt.date) -> Iterator[JobRun]:
     run, created = JobRun.objects.get_or_create(job=job, program=program, as_of=as_of)
     if not created:
         JobRun.objects.filter(pk=run.pk).update(attempts=F("attempts") + 1, state=JobRun.State.RUNNING, error="")
+    started = time.perf_counter()
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -90,10 +96,39 @@ def job_run(*, job: str, program: Program, as_of: dt.date) -> Iterator[JobRun]:
             run.finished_at = timezone.now()
             run.save(update_fields=["state", "finished_at", "counts"])
     except JobAlreadyRunning:
+        _job_logged(run, state="skipped", started=started, level=logging.WARNING, reason="running in another worker")
         raise
     except Exception as exc:
         JobRun.objects.filter(pk=run.pk).update(state=JobRun.State.FAILED, error=repr(exc)[:2000])
+        _job_logged(run, state=JobRun.State.FAILED, started=started, level=logging.ERROR, error=repr(exc)[:500])
         raise
+    _job_logged(run, state=JobRun.State.DONE, started=started)
+
+
+def _job_logged(run: JobRun, *, state: str, started: float, level: int = logging.INFO, **more) -> None:
+    """Every run logs its job, program, as-of date, counts and duration, and feeds the job metrics."""
+    seconds = time.perf_counter() - started
+    program = run.program.code
+    metrics.job_finished(job=run.job, program=program, state=str(state), seconds=seconds)
+    logger.log(
+        level,
+        "job %s %s as of %s: %s in %.1f s",
+        run.job,
+        program,
+        run.as_of,
+        state,
+        seconds,
+        extra={
+            "job": run.job,
+            "program": program,
+            "as_of": run.as_of.isoformat(),
+            "state": str(state),
+            "counts": run.counts,
+            "duration_ms": round(seconds * 1000, 1),
+            "job_run": run.pk,
+            **more,
+        },
+    )
 
 
 def _insert_lot_entries(

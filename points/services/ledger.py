@@ -23,6 +23,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import F
 
+from loyalty import metrics
 from loyalty.db import Batch, ids_reserve
 from members.models import Member
 
@@ -108,6 +109,7 @@ def _credit(
 ) -> LedgerEntry:
     """Append a credit entry and its lots; posted credits pay off debts first (EX5)."""
     total = sum(spec.points for spec in lots)
+    metrics.points_issued(str(kind), total)
     entry = LedgerEntry.objects.create(
         member=member,
         kind=kind,
@@ -196,6 +198,7 @@ def _debit(
     )
     _, taken = _consume(entry=entry, amount=points, on=on)
     _apply(balance, points=-points)
+    metrics.points_redeemed(str(kind), points)
     return entry, taken
 
 
@@ -306,6 +309,8 @@ def points_earn_many(
                 expires_on=award.expires_on,
             )
         )
+    for kind in (EntryKind.EARN, EntryKind.BONUS):
+        metrics.points_issued(kind.value, sum(row.pending for row in entries if row.kind == kind.value))
     with Batch() if batch is None else contextlib.nullcontext(batch) as writes:
         writes.insert(LedgerEntry, EntryRow._fields, entries)
         writes.insert(PointLot, LotRow._fields, lots)

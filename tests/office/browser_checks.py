@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 # Elements people read or click in the page's content (not the sidebar, not the fixed bars), whose boxes must not
 # cross: two boxes overlap when they share more than a pixel both ways and neither contains the other.

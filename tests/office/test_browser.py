@@ -45,7 +45,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: npm ci --prefix tests/office/axe")
+        pytest.fail(f"axe-core is missing at {AXE}: npm ci --prefix tests/axe")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -24,7 +24,7 @@ from .test_browser import artifacts, browser  # noqa: F401 (the fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(settings.BASE_DIR) / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "Harmony2026"  # seed_demo's member password
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-GB", "ja": "ja-JP"}
@@ -47,7 +47,7 @@ def demo(db):
 def _axe(page) -> list[dict]:
     """axe-core's serious and critical violations of the page."""
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: npm install axe-core (see .ci/run)")
+        pytest.fail(f"axe-core is missing at {AXE}: npm ci --prefix tests/axe (see .ci/run)")
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations

@@ -1,0 +1,1 @@
+"""Operations surface: the health endpoint, the metrics endpoint's URL and the process-wide instrumentation."""
