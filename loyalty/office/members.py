@@ -444,8 +444,20 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
             return "—"
         account = account_summary(member=obj, on=clock.today())
         summary = account.points
-        pending = ", ".join(f"{points:,} on {posts_on}" for posts_on, points in summary.pending_by_date) or "—"
-        expiring = ", ".join(f"{points:,} after {expires_on}" for expires_on, points in summary.expiring) or "—"
+        pending = (
+            ", ".join(
+                _("%(points)s on %(date)s") % {"points": f"{points:,}", "date": posts_on.isoformat()}
+                for posts_on, points in summary.pending_by_date
+            )
+            or "—"
+        )
+        expiring = (
+            ", ".join(
+                _("%(points)s after %(date)s") % {"points": f"{points:,}", "date": expires_on.isoformat()}
+                for expires_on, points in summary.expiring
+            )
+            or "—"
+        )
         entries = account_activity(member=obj)[:20]
         rows = [
             (
