@@ -59,3 +59,21 @@ class ForbiddenProgram(Forbidden):
     """This token may only act for its own program."""
 
     code = "forbidden_program"
+
+
+class TooLarge(LoyaltyError):
+    """The body is larger than the API takes (API.md 1.1: Default 1 MiB)."""
+
+    code = "too_large"
+    status = 413
+
+
+class InvalidIdempotencyKey(Invalid):
+    """The Idempotency-Key header must be 1 to 255 visible characters (API.md 1.1)."""
+
+
+class IdempotencyKeyReused(LoyaltyError):
+    """This Idempotency-Key was already used by this token with another request (API.md 1.1)."""
+
+    code = "idempotency_key_reused"
+    status = 409

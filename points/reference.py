@@ -6,12 +6,18 @@ token is refused from the next request on, in every process).
 How a change is seen everywhere: saving or deleting any of those rows replaces a version token in the shared
 cache (Redis in production: ``CACHES``), at once and again when the transaction commits; each request compares the
 token with the one its process read the data under (one cache GET) and starts afresh when they differ.
+
+When the cache is down (issue 13 item 5), a process cannot learn of changes, so it trusts nothing it holds: each
+request reads the reference data it needs from the database again (a few primary-key reads), and the API keeps
+taking bills. The cache is tried again after ``CACHE_RETRY_SECONDS``; a failed version bump is logged, not raised.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+import time
 import uuid
 
 from django.core.cache import cache
@@ -24,6 +30,10 @@ from members.selectors import settings_in_force
 from .models import ApiToken, Hotel, Outlet, OutletDesignation
 
 VERSION_KEY = "loyalty:reference:version"
+CACHE_RETRY_SECONDS = 5.0
+
+logger = logging.getLogger(__name__)
+_cache_down_until = 0.0  # monotonic time before which this process does not try the cache again
 
 
 class Reference:
@@ -94,12 +104,37 @@ class Reference:
 _local = threading.local()  # one copy per thread: nothing is shared half-filled between threads
 
 
-def reference() -> Reference:
-    """This process's reference data, read again if any process changed it since."""
-    version = cache.get(VERSION_KEY)
-    if version is None:  # first use, or the cache was flushed: start a version everyone will share
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def _cache_failed(action: str, exc: Exception) -> None:
+    global _cache_down_until
+    if time.monotonic() >= _cache_down_until:
+        logger.warning(
+            "The shared cache is unreachable (%s: %s): reference data is read from the database", action, exc
+        )
+    _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+
+
+def _shared_version() -> str | None:
+    """The version token in the shared cache; ``None`` when the cache is down."""
+    if time.monotonic() < _cache_down_until:
+        return None
+    try:
         version = cache.get(VERSION_KEY)
+        if version is None:  # first use, or the cache was flushed: start a version everyone will share
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception as exc:  # any client error (connection refused, timeout): the cache is down
+        _cache_failed("reading the version", exc)
+        return None
+    return version
+
+
+def reference() -> Reference:
+    """This process's reference data, read again if any process changed it since (or, with the cache down, read
+    afresh from the database)."""
+    version = _shared_version()
+    if version is None:  # no way to learn of changes: nothing read before this request is trusted
+        current = _local.reference = Reference(None)
+        return current
     current = getattr(_local, "reference", None)
     if current is None or current.version != version:
         current = _local.reference = Reference(version)
@@ -114,8 +149,11 @@ def reference_changed(**kwargs) -> None:
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     _local.reference = None
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as exc:  # the change is saved; processes read the database while the cache is down
+        _cache_failed("bumping the version", exc)
 
 
 def connect() -> None:

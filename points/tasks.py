@@ -43,3 +43,22 @@ def qualify_status_task(year: int | None = None, program: str | None = "one-harm
 def send_expiry_reminders_task(as_of: str | None = None, program: str | None = None) -> dict:
     """EX6 reminders: daily."""
     return jobs.expiry_reminders_send(as_of=_as_of(as_of), program=_program(program))
+
+
+@shared_task(name="points.reconcile_ledger")
+def reconcile_ledger_task(as_of: str | None = None, program: str | None = None) -> dict:
+    """J5: nightly."""
+    from .services.reconciliation import ledger_reconcile
+
+    return ledger_reconcile(as_of=_as_of(as_of), program=_program(program))
+
+
+@shared_task(name="points.purge_idempotency_keys")
+def purge_idempotency_keys_task() -> int:
+    """API.md 1.1: daily, forget the answers kept for Idempotency-Key retries once their window has passed."""
+    from django.conf import settings
+    from django.utils import timezone  # an instant, not the business date
+
+    from .services.idempotency import idempotency_keys_purge
+
+    return idempotency_keys_purge(before=timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS))

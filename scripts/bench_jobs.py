@@ -1,6 +1,7 @@
-"""Benchmark (not a test): the yearly jobs over 1,000,000 members and 5,000,000 lots on PostgreSQL, each beside the
-bare SQL statements that do the same work, timed in the same run (rolled back, with the constraints checked at
-once so that the rollback does not skip the foreign-key checks a commit makes).
+"""Benchmark (not a test): the yearly jobs (J2, J4) and the reconciliation (J5) over 1,000,000 members and
+5,000,000 lots on PostgreSQL, each beside the bare SQL statements that do the same work, timed in the same run
+(rolled back, with the constraints checked at once so that the rollback does not skip the foreign-key checks a
+commit makes).
 
     DATABASE_URL=postgres://postgres@127.0.0.1/loyalty_bench_jobs .venv/bin/python scripts/bench_jobs.py \
         --members 1000000 --lots-per-member 5
@@ -141,6 +142,30 @@ ON CONFLICT DO NOTHING
 ]
 
 
+# J5: the same sums as ``points.services.reconciliation`` (balance rows vs entries vs lots, per member of the
+# program), counted instead of inserted: the physical floor of the reconciliation.
+BARE_RECONCILE = [
+    """
+    SELECT count(*) FROM (
+        SELECT m.id
+        FROM members_member m
+        LEFT JOIN points_memberbalance b ON b.member_id = m.id
+        LEFT JOIN (SELECT member_id, SUM(points) AS p, SUM(pending) AS q FROM points_ledgerentry GROUP BY member_id) e
+            ON e.member_id = m.id
+        LEFT JOIN (
+            SELECT member_id, SUM(remaining) FILTER (WHERE state = 'posted') AS p,
+                   SUM(remaining) FILTER (WHERE state = 'pending') AS q
+            FROM points_pointlot GROUP BY member_id
+        ) l ON l.member_id = m.id
+        WHERE m.program_id = %(program)s AND (
+            COALESCE(b.posted, 0) <> COALESCE(e.p, 0) OR COALESCE(b.pending, 0) <> COALESCE(e.q, 0)
+            OR COALESCE(b.posted, 0) <> COALESCE(l.p, 0) OR COALESCE(b.pending, 0) <> COALESCE(l.q, 0))
+    ) x
+    """
+]
+TAMPERED_EVERY = 1000  # one balance row in a thousand is changed by hand before J5 runs
+
+
 def timed(label: str, fn) -> float:
     start = time.perf_counter()
     result = fn()
@@ -153,7 +178,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--lots-per-member", type=int, default=5)
+    parser.add_argument(
+        "--jobs", default="expire,qualify,reconcile", help="which to time: expire (J2), qualify (J4), reconcile (J5)"
+    )
     args = parser.parse_args()
+    chosen = set(args.jobs.split(","))
     reset_database(os.environ["DATABASE_URL"])
 
     import django
@@ -204,19 +233,38 @@ def main() -> None:
 
         return run
 
-    print("yearly expiry (J2)")
-    bare_expire = timed("bare SQL", bare(BARE_EXPIRE))
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM points_pointlot, points_memberbalance, points_ledgerentry")
-    job_expire = timed("expire_points", lambda: expire_points(as_of=AS_OF, program=oh)["one-harmony"])
-    timed("expire_points again (changes nothing)", lambda: expire_points(as_of=AS_OF, program=oh)["one-harmony"])
-    print(f"  ratio job / bare SQL: {job_expire / bare_expire:.2f}")
+    if "expire" in chosen:
+        print("yearly expiry (J2)")
+        bare_expire = timed("bare SQL", bare(BARE_EXPIRE))
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM points_pointlot, points_memberbalance, points_ledgerentry")
+        job_expire = timed("expire_points", lambda: expire_points(as_of=AS_OF, program=oh)["one-harmony"])
+        timed("expire_points again (changes nothing)", lambda: expire_points(as_of=AS_OF, program=oh)["one-harmony"])
+        print(f"  ratio job / bare SQL: {job_expire / bare_expire:.2f}")
 
-    print(f"status qualification (J4) for {YEAR}")
-    bare_qualify = timed("bare SQL", bare(BARE_QUALIFY))
-    job_qualify = timed("qualify_status", lambda: qualify_status(year=YEAR, program=oh)["one-harmony"])
-    timed("qualify_status again (changes nothing)", lambda: qualify_status(year=YEAR, program=oh)["one-harmony"])
-    print(f"  ratio job / bare SQL: {job_qualify / bare_qualify:.2f}")
+    if "qualify" in chosen:
+        print(f"status qualification (J4) for {YEAR}")
+        bare_qualify = timed("bare SQL", bare(BARE_QUALIFY))
+        job_qualify = timed("qualify_status", lambda: qualify_status(year=YEAR, program=oh)["one-harmony"])
+        timed("qualify_status again (changes nothing)", lambda: qualify_status(year=YEAR, program=oh)["one-harmony"])
+        print(f"  ratio job / bare SQL: {job_qualify / bare_qualify:.2f}")
+
+    if "reconcile" in chosen:
+        from points.services.reconciliation import ledger_reconcile
+
+        print(f"ledger reconciliation (J5) as of {AS_OF}, one balance row in {TAMPERED_EVERY:,} changed by hand")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE points_memberbalance SET posted = posted + 1 WHERE member_id % {TAMPERED_EVERY} = 0"
+            )
+            cursor.execute("VACUUM ANALYZE points_memberbalance")
+        bare_reconcile = timed("bare SQL", bare(BARE_RECONCILE))
+        job_reconcile = timed("reconcile_ledger", lambda: ledger_reconcile(as_of=AS_OF, program=oh)["one-harmony"])
+        timed(
+            "reconcile_ledger again (records nothing new)",
+            lambda: ledger_reconcile(as_of=AS_OF, program=oh)["one-harmony"],
+        )
+        print(f"  ratio job / bare SQL: {job_reconcile / bare_reconcile:.2f}")
     print("job runs:", list(JobRun.objects.values_list("job", "state", "counts")))
 
 

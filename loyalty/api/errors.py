@@ -13,7 +13,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,7 +25,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from loyalty.exceptions import LoyaltyError
+from loyalty.exceptions import LoyaltyError, TooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +146,15 @@ def invalid_detail(fields: Mapping[str, list[str]]) -> str:
     )
 
 
+def _codes(codes: Any) -> set[str]:
+    """Every error code of a (nested) ``ValidationError.get_codes()``."""
+    if isinstance(codes, Mapping):
+        return set().union(*(_codes(v) for v in codes.values())) if codes else set()
+    if isinstance(codes, list | tuple):
+        return set().union(*(_codes(v) for v in codes)) if codes else set()
+    return {str(codes)}
+
+
 def _drf_response(exc: exceptions.APIException) -> Response:
     headers: dict[str, str] = {}
     if getattr(exc, "auth_header", None):
@@ -153,7 +164,9 @@ def _drf_response(exc: exceptions.APIException) -> Response:
 
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten_errors(exc.detail)
-        body = error_body("invalid", invalid_detail(fields), fields)
+        # API.md 1.1: an implausible date of a bill or an enrolment has its own code, whatever else is wrong.
+        code = "implausible_date" if "implausible_date" in _codes(exc.get_codes()) else "invalid"
+        body = error_body(code, invalid_detail(fields), fields)
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=headers)
 
     code = next((code for cls, code in DRF_CODES if isinstance(exc, cls)), None) or _text(exc.default_code)
@@ -175,6 +188,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     from rest_framework.views import set_rollback  # not at import: rest_framework.views imports the settings' classes
 
     set_rollback()
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE): 413, not a 500
+        exc = TooLarge(f"the body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes")
     if isinstance(exc, LoyaltyError):
         fields = _domain_fields(exc)
         return Response(error_body(exc.code, domain_detail(exc.detail, fields), fields), status=exc.status)

@@ -36,6 +36,7 @@ TASK_JOBS = {
     "points.expire_points": JobRun.Job.EXPIRE,
     "points.qualify_status": JobRun.Job.QUALIFY,
     "points.send_expiry_reminders": JobRun.Job.REMIND,
+    "points.reconcile_ledger": JobRun.Job.RECONCILE,
 }
 
 

@@ -147,7 +147,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@loyalty.example
 CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A cache that is down must not hold requests up: fail fast, then points.reference reads the database.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -165,7 +170,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["loyalty.api.parsers.JSONParser"],  # size and depth limits (API.md 1.1)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["points.api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["points.api.permissions.HasApiToken"],
@@ -175,6 +180,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"api_token": env("API_THROTTLE_RATE", default="6000/min")},
     "UNAUTHENTICATED_USER": None,
 }
+# API.md 1.1: a body over this answers 413 too_large (Default 1 MiB).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# API.md 1.1: a POST repeated with the same Idempotency-Key within this many hours gets the first answer.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loyalty platform integration API",
     "DESCRIPTION": "The contract hotel PMS/POS systems and office tools code against (shared/API.md).",
@@ -196,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"TierEnum": "members.models.Tier"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "loyalty.api.schema.add_common_responses",  # 401 everywhere, Idempotency-Key/409/413 on POSTs (API.md 1.1)
+    ],
 }
 
 # --- The office's look (issue 16): django-unfold ---------------------------------------------------------------

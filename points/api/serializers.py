@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from loyalty import rulebooks as rb
+from loyalty.api.fields import PlausibleDateField
 
 MAX_YEN = 100_000_000
 
@@ -18,7 +19,7 @@ def choice(values, **kwargs) -> serializers.ChoiceField:
 
 
 class ChargeSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = PlausibleDateField(required=False)
     room = serializers.CharField(max_length=20, required=False, allow_null=True)
     category = choice(rb.CHARGE_CATEGORIES)
     amount = yen()
@@ -40,7 +41,7 @@ class RoomSerializer(serializers.Serializer):
 class CheckSerializer(serializers.Serializer):
     outlet = serializers.CharField(max_length=20)
     number = serializers.CharField(max_length=40)
-    date = serializers.DateField()
+    date = PlausibleDateField()
     charges = ChargeSerializer(many=True, allow_empty=False, max_length=200)
 
 
@@ -51,7 +52,7 @@ class BillSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     member = serializers.CharField(max_length=20, help_text="Any card number of the earning member (M2).")
     kind = choice(rb.KINDS)
-    paid_on = serializers.DateField()
+    paid_on = PlausibleDateField(help_text="From 2000-01-01 to tomorrow (Asia/Tokyo), else `implausible_date`.")
     outlet = serializers.CharField(max_length=20, required=False, allow_null=True)
     reservation_channel = choice(rb.CHANNELS, required=False, allow_null=True)
     card_presented = serializers.BooleanField(default=True)
@@ -111,7 +112,19 @@ class BillResultSerializer(serializers.Serializer):
     exclusions = ExclusionSerializer(many=True)
 
 
-class RefundChargeSerializer(serializers.Serializer):
+class _NoUnknownFields:
+    """A refunded line names only the fields it has: a misspelt one would otherwise widen the match (API.md 1.1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                allowed = ", ".join(self.fields)
+                raise serializers.ValidationError({key: [f"Unknown field: a line takes {allowed}."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class RefundChargeSerializer(_NoUnknownFields, serializers.Serializer):
     """A refunded folio charge, as the bill sent it (API.md 1.1)."""
 
     date = serializers.DateField(required=False)
@@ -121,7 +134,7 @@ class RefundChargeSerializer(serializers.Serializer):
     tax_service = yen(required=False)
 
 
-class RefundCheckSerializer(serializers.Serializer):
+class RefundCheckSerializer(_NoUnknownFields, serializers.Serializer):
     """A refunded room-charged check, whole, by outlet and number (API.md 1.1)."""
 
     outlet = serializers.CharField(max_length=20)
@@ -129,13 +142,38 @@ class RefundCheckSerializer(serializers.Serializer):
 
 
 class RefundSerializer(serializers.Serializer):
+    """R1, API.md 1.1: ``{"amount": N}``, the named lines, or ``{}`` for the whole bill. The body must be a JSON
+    object with no other field: ``null``, a list, a number, a string or ``{"Amount": 5000}`` used to refund the
+    whole bill (issue 13 item 2); each now answers 400 naming what is wrong, and nothing is retracted."""
+
     amount = serializers.IntegerField(min_value=1, max_value=MAX_YEN, required=False)
     charges = RefundChargeSerializer(many=True, required=False, max_length=2000)
     checks = RefundCheckSerializer(many=True, required=False, max_length=200)
 
+    def run_validation(self, data=serializers.empty):
+        if data is None:  # DRF's own check would answer "No data provided" without naming the body
+            return self.to_internal_value(data)
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            kind = "null" if data is None else type(data).__name__
+            raise serializers.ValidationError(
+                {"body": [f'The refund must be a JSON object such as {{"amount": 5000}} or {{}}, not {kind}.']},
+                code="invalid",
+            )
+        unknown = sorted(str(key) for key in data if key not in self.fields)
+        if unknown:
+            allowed = ", ".join(self.fields)
+            raise serializers.ValidationError({key: [f"Unknown field: a refund takes {allowed}."] for key in unknown})
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         if "amount" in attrs and ("charges" in attrs or "checks" in attrs):
             raise serializers.ValidationError({"amount": ["name the refunded lines or an amount, not both"]})
+        named = [name for name in ("charges", "checks") if name in attrs]
+        if named and not any(attrs[name] for name in named):  # [] is not "the whole bill" (issue 13 item 2)
+            raise serializers.ValidationError({name: ["name at least one refunded line"] for name in named})
         return attrs
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -12,11 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty import clock
-from loyalty.exceptions import ForbiddenHotel
 
 from ..models import Bill
 from ..selectors import points_summary
 from ..services.bills import bill_record, bill_refund
+from .idempotency import idempotent  # API.md 1.1 Idempotency-Key
 from .serializers import BillResultSerializer, BillSerializer, RefundResultSerializer, RefundSerializer
 
 _local = threading.local()
@@ -43,6 +44,7 @@ class BillsView(APIView):
         description="First receipt answers 201; the same billing again answers 200 with the same body and awards "
         "nothing more; the same number with other content answers 409.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = _bill_validator().run_validation(request.data)  # a ValidationError answers 400
         token = request.auth
@@ -60,20 +62,30 @@ class BillRefundView(APIView):
         operation_id="bills_refund",
         summary="Refund a billing, in part or whole (R1)",
         request=RefundSerializer,
-        responses={200: RefundResultSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+        responses={200: RefundResultSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
         description='`{"amount": 5000}` refunds part of the bill, `{}` the whole of what is left, `{"charges": [...], '
         '"checks": [...]}` the lines named (API.md 1.1: a line that matches nothing is `unknown_line`, one refunded '
         "before `already_refunded`). The points of the refunded part are retracted, recalculated per unit; the "
-        "balance may go negative (R1, EX5).",
+        "balance may go negative (R1, EX5). The body must be a JSON object with no other field (`null`, a list, a "
+        "number or an unknown field answers 400). Another hotel's bill is not found (404), as one that does not "
+        "exist.",
     )
+    @idempotent
     def post(self, request: Request, hotel: str, number: str) -> Response:
         token = request.auth
         bill = Bill.objects.select_related("hotel__program", "member").filter(hotel__code=hotel, number=number).first()
-        if bill is None or (token.program_id and bill.hotel.program_id != token.program_id):
+        # Another hotel's bill is not found, exactly as a bill that does not exist: a hotel token must not learn
+        # which numbers another hotel has used (issue 13 item 8).
+        out_of_scope = bill is not None and (
+            (token.program_id and bill.hotel.program_id != token.program_id)
+            or (token.hotel_id and bill.hotel_id != token.hotel_id)
+        )
+        if bill is None or out_of_scope:
             raise NotFound(f"no bill {number} of hotel {hotel}")
-        if token.hotel_id and bill.hotel_id != token.hotel_id:
-            raise ForbiddenHotel(f"this token refunds bills of {token.hotel.code} only")
-        serializer = RefundSerializer(data=request.data or {})
+        data = request.data
+        if isinstance(data, QueryDict) and not data:
+            data = {}  # no body at all: the whole bill, as {}
+        serializer = RefundSerializer(data=data)  # null, [], 0, "" or an unknown field: 400 (API.md 1.1)
         serializer.is_valid(raise_exception=True)
         today = clock.today()
         data = serializer.validated_data

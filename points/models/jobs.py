@@ -1,4 +1,4 @@
-"""Runs of the scheduled jobs (J1-J4) and the expiry reminders they send (EX6)."""
+"""Runs of the scheduled jobs (J1-J5) and the expiry reminders they send (EX6)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobRun(models.Model):
-    """One run of a scheduled job for an as-of date (J1-J4). Unique per job, program and date."""
+    """One run of a scheduled job for an as-of date (J1-J5). Unique per job, program and date."""
 
     class Job(models.TextChoices):
         POST = "post_points", _("Post pending points (J1)")
         EXPIRE = "expire_points", _("Expire points (J2, J3)")
         QUALIFY = "qualify_status", _("Qualify status (J4)")
         REMIND = "remind_expiry", _("Expiry reminders")
+        RECONCILE = "reconcile_ledger", _("Reconcile the ledger (J5)")
 
     class State(models.TextChoices):
         RUNNING = "running", _("Running")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Sum
 
 from loyalty import rulebooks as rb
@@ -54,6 +54,7 @@ from ..models import (
     EntryKind,
     Hotel,
     LedgerEntry,
+    MemberBalance,
     Outlet,
     StayNight,
 )
@@ -621,6 +622,7 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
             for room, night in sorted(_room_nights_earned(calc))
         ]
     with Batch() as batch:
+        _lock_members(batch, {p.member.pk for p in prepared})
         batch.insert(Bill, BillRow._fields, bills)
         batch.insert(BillCheck, BillCheckRow._fields, checks)
         batch.insert(BillRoom, BillRoomRow._fields, rooms)
@@ -635,6 +637,33 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
         ledger.points_earn_many(
             awards=[a for a in awards if a.points or a.bonus_points], batch=batch, entry_ids=ids.get(LedgerEntry, [])
         )
+
+
+def _lock_members(batch: Batch, member_ids: set[int]) -> None:
+    """One lock order for everything a batch touches per member (issue 13 item 1): the members' balance rows first,
+    in member-id order, as every ledger service locks them (STYLE.md "Lock before you check"). Two transactions
+    writing the same member's room nights (SH1, unique per member and night) or points then meet on the first
+    balance row they share and one waits for the other, instead of each holding a night the other needs (the
+    nightly feed's ``deadlock detected ... points_staynight``). The statement is the batch's first: it travels with
+    the writes (no extra round trip) and runs before them."""
+    if not batch.postgresql or not member_ids:
+        return
+    ids = sorted(member_ids)
+    table = MemberBalance._meta.db_table
+    batch.statement(
+        f"SELECT member_id FROM {table} WHERE member_id IN ({', '.join(['%s'] * len(ids))})"
+        " ORDER BY member_id FOR UPDATE",
+        ids,
+    )
+
+
+def _deadlocked(error: OperationalError) -> bool:
+    from psycopg import errors
+
+    return isinstance(error.__cause__, errors.DeadlockDetected)
+
+
+DEADLOCK_RETRIES = 3
 
 
 def _received(hotel_ids, numbers) -> list[tuple]:
@@ -709,9 +738,17 @@ def bills_record(
         return outcomes
     again = {"source": source, "scope_hotel": scope_hotel, "scope_program": scope_program, "lookups": lookups}
     try:
-        with transaction.atomic():
-            _write(fresh, source=source)
-            terms_uses_record(uses=_uses(fresh), how="bill")  # PT3: first use under the terms in force
+        for attempt in range(1, DEADLOCK_RETRIES + 1):
+            try:
+                with transaction.atomic():
+                    _write(fresh, source=source)
+                    terms_uses_record(uses=_uses(fresh), how="bill")  # PT3: first use under the terms in force
+                break
+            except OperationalError as error:
+                # Belt and braces: the lock order above should leave nothing to deadlock on; a batch that lost
+                # one anyway (a writer outside this module) is rolled back whole and tried again, a few times.
+                if not _deadlocked(error) or attempt == DEADLOCK_RETRIES:
+                    raise
     except IntegrityError:
         # A concurrent request recorded the same bill, or earned a room night of it first (NE6): judge again,
         # reading the room nights earned.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from loyalty.api.fields import PlausibleDateField
 from loyalty.emails import validate_member_email
 from members.models import Card, Tier
 
@@ -59,8 +60,10 @@ class EnrolmentSerializer(serializers.Serializer):
         "(`taro..jiro.@docomo.ne.jp`) are accepted (API.md 1.1).",
     )
     phone = StrictCharField(required=False, allow_blank=True, max_length=30)
-    enrolled_on = serializers.DateField(
-        required=False, help_text="Defaults to today. New Otani: the admission date (M6)."
+    enrolled_on = PlausibleDateField(
+        required=False,
+        help_text="Defaults to today. New Otani: the admission date (M6). From 2000-01-01 to tomorrow (Asia/Tokyo), "
+        "else `implausible_date`.",
     )
     hotel = StrictCharField(
         required=False,

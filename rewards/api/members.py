@@ -25,6 +25,7 @@ from loyalty.exceptions import ForbiddenField
 from members.exceptions import MemberNotFound
 from members.models import Card, Member, MembershipCategory, Program
 from members.selectors import member_by_card
+from points.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
 from points.api.permissions import check_hotel_scope, check_member_scope, check_program_scope, is_office, token_program
 from points.models import ApiToken, Hotel
 from points.qualification import qualification
@@ -176,6 +177,7 @@ class MembersView(APIView):
         "number; `myj` records the MYJ number as a card of the member (M2). A hotel token enrolls into its hotel's "
         "program at its own hotel.",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         token: ApiToken = request.auth
         if not is_office(token) and isinstance(request.data, dict) and request.data.get("legacy") not in (None, {}):

@@ -18,6 +18,7 @@ from loyalty.api.errors import error_response
 from members.exceptions import MemberNotFound
 from members.models import Card, Member
 from members.selectors import member_by_card
+from points.api.idempotency import idempotent  # API.md 1.1 Idempotency-Key
 from points.api.permissions import IsOfficeToken, check_member_scope, is_office, token_program
 from points.models import ApiToken, Hotel
 from points.selectors import points_summary
@@ -85,6 +86,7 @@ class CertificatesView(APIView):
         "Certificates worth JPY 5,000 each, handed over at `hotel` during the stay arriving on `arrival_on` (NR2). "
         "Irrevocable once accepted (NR1). A hotel token may request for any eligible hotel of its program.",
     )
+    @idempotent
     def post(self, request: Request, card: str) -> Response:
         token: ApiToken = request.auth
         member = member_in_scope(token, card)
@@ -134,6 +136,7 @@ class RedemptionsView(APIView):
         description="A hotel token redeems through the hotel (channel `api`): Stay, Upgrade and Breakfast awards, "
         "an award of one hotel at that hotel only. An office token redeems through the office: Gift awards (OR1).",
     )
+    @idempotent
     def post(self, request: Request, card: str) -> Response:
         token: ApiToken = request.auth
         member = member_in_scope(token, card)
@@ -188,6 +191,7 @@ class TransfersView(APIView):
         description="Moves ALL of the giver's valid posted points at once, each keeping its expiry date (T3), "
         "once both members consented (T2).",
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         token: ApiToken = request.auth
         serializer = TransferSerializer(data=request.data)

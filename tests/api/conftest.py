@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
-from points.models import Hotel
+from points.models import Hotel, Outlet, OutletDesignation
 from points.services.tokens import api_token_issue
 
 
@@ -62,3 +65,27 @@ def oh_office(oh):
 def noc_office(noc):
     _, key = api_token_issue(program=noc)
     return client_with(key)
+
+
+@pytest.fixture
+def satsuki(hotel_not):
+    outlet = Outlet.objects.create(hotel=hotel_not, code="SATSUKI", name="Satsuki", kind="restaurant")
+    OutletDesignation.objects.create(outlet=outlet, effective_from=dt.date(2007, 10, 1), designated=True)
+    return outlet
+
+
+@pytest.fixture
+def member(noc):
+    from tests.factories import make_member
+
+    return make_member("new-otani", enrolled_on=dt.date(2020, 1, 1))
+
+
+@pytest.fixture
+def folio(member, satsuki):
+    """The bill of API.md "Bills" for ``member`` at NOT."""
+    from tests.points.test_bills import EXAMPLE
+
+    payload = copy.deepcopy(EXAMPLE)
+    payload["member"] = member.number
+    return payload

@@ -12,29 +12,9 @@ from points.models import Bill, BillRefund, EntryKind, LedgerEntry, MemberBalanc
 from points.services import ledger
 from points.services.jobs import post_points
 from tests.factories import make_member
-from tests.points.test_bills import EXAMPLE
 
 D = dt.date
 URL = "/api/v1/bills/"
-
-
-@pytest.fixture
-def satsuki(hotel_not):
-    outlet = Outlet.objects.create(hotel=hotel_not, code="SATSUKI", name="Satsuki", kind="restaurant")
-    OutletDesignation.objects.create(outlet=outlet, effective_from=D(2007, 10, 1), designated=True)
-    return outlet
-
-
-@pytest.fixture
-def member(noc):
-    return make_member("new-otani", enrolled_on=D(2020, 1, 1))
-
-
-@pytest.fixture
-def folio(member, satsuki):
-    payload = copy.deepcopy(EXAMPLE)
-    payload["member"] = member.number
-    return payload
 
 
 def nothing_stored():
@@ -172,7 +152,8 @@ def test_r1_refund_part_then_whole_down_to_a_negative_balance(not_client, folio,
 def test_refund_of_an_unknown_or_foreign_bill(not_client, hok_client, folio):
     assert not_client.post("/api/v1/bills/NOT/NOPE/refund/", {}, format="json").status_code == 404
     not_client.post(URL, folio, format="json")
-    assert hok_client.post("/api/v1/bills/NOT/F-1001/refund/", {}, format="json").status_code == 403
+    # Another hotel's bill is not found, as one that does not exist (issue 13 item 8)
+    assert hok_client.post("/api/v1/bills/NOT/F-1001/refund/", {}, format="json").status_code == 404
     bad = not_client.post("/api/v1/bills/NOT/F-1001/refund/", {"amount": -5}, format="json")
     assert bad.status_code == 400 and "amount" in bad.json()["fields"]
 

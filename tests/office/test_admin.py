@@ -100,6 +100,16 @@ def test_every_admin_changelist_and_change_page_renders_for_a_superuser(admin_cl
 
     EmailDuplicate.objects.create(program=hana.program, email=hana.email or "x@example.com", member=hana)
     FormSubmission.objects.create(token="t", path="/", location="/")
+    # issue 13: a J5 finding and a kept Idempotency-Key answer
+    from points.models import IdempotencyKey, LedgerMismatch, MemberBalance
+    from points.services.reconciliation import ledger_reconcile
+
+    MemberBalance.objects.filter(member=taro).update(posted=123456)
+    ledger_reconcile(as_of=D(2026, 6, 1))
+    assert LedgerMismatch.objects.filter(member=taro).exists()
+    IdempotencyKey.objects.create(
+        token=ApiToken.objects.get(prefix="abcd1234"), key="k", fingerprint="0" * 64, status=201, body="{}"
+    )
     request = RequestFactory().get("/")
     request.user = admin_user
 

@@ -5,10 +5,19 @@ duplicate, other content under the same number is rejected (conflict). One bad l
 are judged and written in batches (one transaction per batch, bulk writes).
 
 On PostgreSQL the file is shared among ``--workers`` processes (Default: one per core, at most 4): judging a bill
-is Python work, so one process per core keeps both the cores and the database busy. Lines go to a worker by their
-hotel and bill number, so every copy of the same bill is judged by the same worker in file order: the first copy
-is the one accepted, later ones are duplicates or conflicts, exactly as with one process. Called inside a
-transaction (or on SQLite) the import runs in this process, so it sees and joins that transaction.
+is Python work, so one process per core keeps both the cores and the database busy. Lines go to a worker by the
+member's card number (issue 13 item 1): every bill of a member is judged and written by one worker, so two workers
+never write the same member's room nights or points at once (a nightly file has about 20 bills a member), and
+every copy of the same bill is judged by that worker in file order: the first copy is the one accepted, later ones
+are duplicates or conflicts, exactly as with one process. (A copy that names another card of the same member, or
+another member, may go to another worker: the database still accepts one copy only, the first to commit.) Each
+batch also locks its members' balance rows first, in member order (``points.services.bills``), so nothing can
+deadlock whatever the routing. Called inside a transaction (or on SQLite) the import runs in this process, so it
+sees and joins that transaction.
+
+A worker that fails or dies (killed, out of memory) stops the import within seconds: the others are told to stop,
+then terminated if they do not, no queue is waited on at exit, and the command exits non-zero with the reason
+(the batches written before stay written; running the file again skips them as duplicates).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import multiprocessing
 import os
 import queue
 import sys
+import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -126,10 +136,13 @@ def _worker(number: int, inbox, outbox, batch_size: int) -> None:
 
 
 def _shard(data: object, workers: int) -> int:
-    """Every copy of one bill (hotel, number) goes to the same worker."""
+    """Every bill of one member card (and so every copy of one bill) goes to the same worker."""
     if isinstance(data, dict):
-        return hash((str(data.get("hotel")), str(data.get("number")))) % workers
+        return hash(str(data.get("member")).strip()) % workers
     return 0
+
+
+STOP_WAIT = 5.0  # seconds the other workers get to stop after a failure before they are terminated
 
 
 class Command(BaseCommand):
@@ -234,17 +247,26 @@ class Command(BaseCommand):
                 if chunks[shard]:
                     send(shard, chunks[shard])
                 send(shard, None)
-            while len(done) < workers:
+            while len(done) < workers and not failures:  # a failure ends the wait: the others are stopped
                 receive(0.5)
         finally:
             if failures:  # the others stop at their next chunk and close their connections
                 for inbox in inboxes:
-                    with contextlib.suppress(queue.Full):
-                        inbox.put(STOP, timeout=1)
+                    with contextlib.suppress(queue.Full, ValueError, OSError):
+                        inbox.put(STOP, timeout=0.2)
+            # Never wait at exit for a queue's feeder thread to hand data to a worker that is gone (the parent hung
+            # forever there when a worker died with its inbox full).
+            for q in (*inboxes, outbox):
+                q.cancel_join_thread()
+            deadline = time.monotonic() + (STOP_WAIT if failures else 60.0)
             for proc in procs:
-                proc.join(timeout=60)
+                proc.join(timeout=max(0.1, deadline - time.monotonic()))
+            for proc in procs:
                 if proc.is_alive():
                     proc.terminate()
-                    proc.join()
+                    proc.join(timeout=2)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(timeout=2)
         if failures:
             raise CommandError("an import worker failed; the batches written before stay written:\n" + failures[0])

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from points.services.jobs import post_points
 
-from ._jobs import program_option, summary
+from ._jobs import program_option, run_job, summary
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         parser.add_argument("--program", help="one-harmony or new-otani (default: both)")
 
     def handle(self, *args, as_of: dt.date, program: str | None, **options):
-        counts = post_points(as_of=as_of, program=program_option(program))
+        counts = run_job(lambda: post_points(as_of=as_of, program=program_option(program)))
         self.stdout.write(summary("post_points", f"as of {as_of}", counts))

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from points.services.jobs import qualify_status
 
-from ._jobs import program_option, summary
+from ._jobs import program_option, run_job, summary
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
             raise CommandError("status qualification is a One Harmony rule (ST1)")
         if not 2013 <= year <= 9998:
             raise CommandError("--year must be a year from 2013 (One Harmony's first) on")
-        counts = qualify_status(year=year, program=chosen)
+        counts = run_job(lambda: qualify_status(year=year, program=chosen))
         self.stdout.write(summary("qualify_status", f"for {year}", counts))
