@@ -15,13 +15,21 @@ page answers 429 and does nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+# The shared cache unreachable: counting is skipped (fail open, logged) rather than refusing every request: the API
+# keeps taking bills and members keep logging in while Redis is down (issue 13); django-axes' per-member lockout
+# lives in the database and still holds.
+CACHE_DOWN = (RedisError, ConnectionError, TimeoutError)
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -51,12 +59,16 @@ def throttle_hit(*, scope: str, key: str) -> bool:
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
     cache_key = f"throttle:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, timeout=period + 5)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=period + 5)
-        count = 1
+        cache.add(cache_key, 0, timeout=period + 5)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=period + 5)
+            count = 1
+    except CACHE_DOWN as exc:
+        logger.warning("Throttle %s not counted: the shared cache is unreachable (%s)", scope, exc)
+        return True
     return count <= limit
 
 
@@ -85,6 +97,13 @@ class ApiTokenRateThrottle(SimpleRateThrottle):
     """The API: requests per token (``DEFAULT_THROTTLE_RATES["api_token"]``); requests without a token per address."""
 
     scope = "api_token"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CACHE_DOWN as exc:
+            logger.warning("API throttle not counted: the shared cache is unreachable (%s)", exc)
+            return True
 
     def get_cache_key(self, request, view):
         token = getattr(request, "auth", None)
