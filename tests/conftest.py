@@ -11,6 +11,8 @@ from django.test import Client
 
 from tests.factories.merge import pair  # noqa: F401  (two memberships of one person, M8)
 
+pytest_plugins = ["tests.browser"]  # Chromium and artifacts/ for the browser tests
+
 _programs_migration = importlib.import_module("members.migrations.0003_programs")
 _defaults_15 = importlib.import_module("members.migrations.0008_issue15_settings_terms")
 _beat_migration = importlib.import_module("points.migrations.0005_beat_schedules")

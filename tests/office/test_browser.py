@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,15 +23,6 @@ from .browser_checks import AXE, page_problems
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "Office2026!"  # seed_demo's staff password
 WIDTHS = (1280, 1024)
 LANGUAGES = ("en", "ja")
@@ -40,27 +30,10 @@ LANGUAGES = ("en", "ja")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
+@pytest.fixture(autouse=True)
+def _axe():
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: npm ci --prefix tests/axe")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def artifacts() -> Path:
-    folder = Path(settings.BASE_DIR) / "artifacts"
-    folder.mkdir(exist_ok=True)
-    return folder
 
 
 _groups = importlib.import_module("members.migrations.0004_staff_groups")

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from tests.factories import HotelFactory
@@ -17,38 +15,8 @@ from .conftest import PASSWORD, portal_member, stay
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def artifacts() -> Path:
-    folder = Path(settings.BASE_DIR) / "artifacts"
-    folder.mkdir(exist_ok=True)
-    return folder
 
 
 def test_a1_a4_m4_member_logs_in_sees_summary_and_prints_card(live_server, browser, artifacts):

@@ -20,8 +20,6 @@ from django.core.management import call_command
 from loyalty import clock
 from members.models import Member
 
-from .test_browser import artifacts, browser  # noqa: F401 (the fixtures)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(settings.BASE_DIR) / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -78,7 +76,7 @@ def _log_in(page, base: str, number: str) -> None:
 
 @pytest.mark.parametrize("language", ["en", "ja"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_every_page_in_both_languages_on_desktop_and_phone(live_server, browser, artifacts, demo, language, device):  # noqa: F811
+def test_every_page_in_both_languages_on_desktop_and_phone(live_server, browser, artifacts, demo, language, device):
     folder = artifacts / "browser"
     folder.mkdir(exist_ok=True)
     base = live_server.url
@@ -122,7 +120,7 @@ def test_every_page_in_both_languages_on_desktop_and_phone(live_server, browser,
     context.close()
 
 
-def test_a_japanese_reader_prints_the_card_and_redeems(live_server, browser, artifacts, demo):  # noqa: F811
+def test_a_japanese_reader_prints_the_card_and_redeems(live_server, browser, artifacts, demo):
     folder = artifacts / "browser"
     folder.mkdir(exist_ok=True)
     base = live_server.url

@@ -4,35 +4,19 @@ office and the API docs (Swagger UI from the project, no CDN) run with no CSP vi
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from tests.portal.conftest import PASSWORD, portal_member
-from tests.portal.test_browser import ARGS, CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def test_issue14_pages_pass_the_csp_in_a_browser(live_server, chromium, admin_user):
+def test_issue14_pages_pass_the_csp_in_a_browser(live_server, browser, admin_user):
     member = portal_member("one-harmony")
-    page = chromium.new_page()
+    page = browser.new_page()
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     # My Account
