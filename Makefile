@@ -37,7 +37,7 @@ serve: install
 	env -u PROMETHEUS_MULTIPROC_DIR $(PY) manage.py collectstatic --no-input -v0 && \
 	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/.metrics} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && \
 	mkdir -p "$$PROMETHEUS_MULTIPROC_DIR" && find "$$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete && \
-	exec honcho start -f Procfile
+	exec $(PY) scripts/serve.py start -f Procfile
 
 # The whole suite on PostgreSQL and Redis.
 test: install

@@ -15,8 +15,24 @@ worker_class = "sync"
 max_requests = 10_000  # a worker is replaced now and then (memory), at random moments so not all at once
 max_requests_jitter = 1_000
 timeout = 60
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # unset: no access log (the proxy in front keeps one)
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # unset: no access log (the proxy in front keeps one); "-": stdout
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))  # SIGTERM: requests in flight finish
+
+
+# gunicorn's own lines (and the access log when on) in the format of the application's: JSON by default on production
+# settings (LOG_FORMAT, as loyalty/settings/production.py), one object per line with the request id.
+_settings = os.environ.get("DJANGO_SETTINGS_MODULE", "loyalty.settings.production")  # loyalty/wsgi.py's default
+if os.environ.get("LOG_FORMAT", "json" if _settings.endswith(".production") else "text") == "json":
+    from gunicorn.glogging import Logger
+
+    class JsonLogger(Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            from loyalty.logs import gunicorn_json
+
+            gunicorn_json(self)
+
+    logger_class = JsonLogger
 
 
 def child_exit(server, worker):

@@ -57,7 +57,10 @@ db_connections = Counter(
     "loyalty_db_connections_opened", "Database connections opened (persistent connections keep it flat).", ["alias"]
 )
 bills = Counter(
-    "loyalty_bills", "Bills reported through the API, by outcome (accepted, resent, rejected, error).", ["outcome"]
+    "loyalty_bills",
+    "Bills reported, by source (api: POST /api/v1/bills/; import: the nightly file, import_bills) and outcome"
+    " (accepted, resent, rejected, error).",
+    ["source", "outcome"],
 )
 points_issued_total = Counter("loyalty_points_issued", "Points credited (earn, bonus, adjust, ...).", ["kind"])
 points_redeemed_total = Counter("loyalty_points_redeemed", "Points debited (redeem, adjust, ...).", ["kind"])
@@ -105,6 +108,13 @@ def points_redeemed(kind: str, amount: int) -> None:
         _on_commit(lambda: points_redeemed_total.labels(kind=kind).inc(amount))
 
 
+def bills_imported(*, accepted: int, resent: int, rejected: int, failed: bool = False) -> None:
+    """What one run of ``import_bills`` did (a run that failed counts what it wrote before, and one ``error``)."""
+    for outcome, count in (("accepted", accepted), ("resent", resent), ("rejected", rejected), ("error", int(failed))):
+        if count:
+            bills.labels(source="import", outcome=outcome).inc(count)
+
+
 def job_finished(*, job: str, program: str, state: str, seconds: float) -> None:
     job_latency.labels(job=job, program=program, state=state).observe(seconds)
     if state == "done":
@@ -132,7 +142,7 @@ class MetricsMiddleware:
         http_requests.labels(method=request.method, view=view, status=response.status_code).inc()
         if view == "api-bills" and request.method == "POST":
             code = response.status_code
-            bills.labels(outcome=BILL_OUTCOMES.get(code, "rejected" if code < 500 else "error")).inc()
+            bills.labels(source="api", outcome=BILL_OUTCOMES.get(code, "rejected" if code < 500 else "error")).inc()
         return response
 
 

@@ -100,14 +100,14 @@ class OneShotMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "POST":
-            return self.get_response(request)
+        if request.method != "POST" or request.content_type not in FORM_TYPES:
+            return self.get_response(request)  # the API's JSON bodies (its own Idempotency-Key) among them
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
-        if hasattr(match.func, "cls") or request.content_type not in FORM_TYPES:
-            return self.get_response(request)  # the API (DRF views, its own idempotency) and non-form bodies
+        if hasattr(match.func, "cls"):
+            return self.get_response(request)  # the API (DRF views, its own idempotency), whatever the body
         token = request.POST.get(FIELD, "")
         user = getattr(request, "user", None)
         if not token:

@@ -21,6 +21,7 @@ import time
 import uuid
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -130,7 +131,26 @@ def _shared_version() -> str | None:
 
 def reference() -> Reference:
     """This process's reference data, read again if any process changed it since (or, with the cache down, read
-    afresh from the database)."""
+    afresh from the database). Within one web request the version is asked of the shared cache once: the request's
+    later reads (the token, the hotel, the outlets of one bill) see the same data, unless the request changes it."""
+    pinned = getattr(_local, "pinned", None)
+    if pinned is not None:
+        return pinned
+    current = _reference()
+    if getattr(_local, "in_request", False):
+        _local.pinned = current
+    return current
+
+
+def _request_started(**kwargs) -> None:
+    _local.in_request, _local.pinned = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _local.in_request, _local.pinned = False, None
+
+
+def _reference() -> Reference:
     version = _shared_version()
     if version is None:  # no way to learn of changes: nothing read before this request is trusted
         current = _local.reference = Reference(None)
@@ -149,7 +169,7 @@ def reference_changed(**kwargs) -> None:
 
 
 def _bump() -> None:
-    _local.reference = None
+    _local.reference = _local.pinned = None
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception as exc:  # the change is saved; processes read the database while the cache is down
@@ -157,6 +177,8 @@ def _bump() -> None:
 
 
 def connect() -> None:
+    request_started.connect(_request_started, dispatch_uid="reference-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")
     for model in (Program, ProgramSettings, Hotel, Outlet, OutletDesignation, ApiToken):
         post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference-{model._meta.label}")
         post_delete.connect(reference_changed, sender=model, dispatch_uid=f"reference-delete-{model._meta.label}")

@@ -12,7 +12,8 @@ OFFICE_ADDITIONS = {"script-src": ["'unsafe-eval'"], "style-src": ["'unsafe-inli
 
 
 class OfficeCSPMiddleware:
-    """Listed after ``csp.middleware.CSPMiddleware``: it marks the office's responses before the header is built."""
+    """Listed after ``loyalty.api.csp.ContentSecurityPolicyMiddleware`` (django-csp's): it marks the office's
+    responses before the header is built."""
 
     def __init__(self, get_response):
         self.get_response = get_response

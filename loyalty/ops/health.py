@@ -8,6 +8,9 @@
   must be followed by a ``JobRun`` of that job (started or finished since), and that run must not have failed.
   A schedule never triggered since it was created or edited after its last due time is not late yet.
 
+Anyone gets the status and each check's verdict; the details (error texts, schedules, timings) only the addresses
+or the token that may read ``/metrics`` (``METRICS_ALLOWED_IPS``, ``METRICS_TOKEN``).
+
 ``/health/live/`` answers 200 as long as the process serves requests (a liveness probe that never restarts the web
 tier because PostgreSQL is down).
 """
@@ -28,6 +31,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from loyalty import metrics
 from points.models import JobRun
 
 # Which job run a beat task leaves behind (points/tasks.py).
@@ -167,8 +171,13 @@ CHECKS = {"database": check_database, "cache": check_cache, "broker": check_brok
 
 @never_cache
 def health_view(request):
+    """The status and each check's verdict for anyone (a load balancer's probe needs no more); what failed and why
+    (error texts, job schedules, timings) only for the addresses or the token that may read ``/metrics``: an error
+    text names hosts, ports and versions an outsider has no business knowing."""
     checks = {name: _timed(check) for name, check in CHECKS.items()}
     healthy = all(c["ok"] for c in checks.values())
+    if not metrics.allowed(request):
+        checks = {name: {"ok": c["ok"]} for name, c in checks.items()}
     return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
 
 

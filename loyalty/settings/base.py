@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "csp.middleware.CSPMiddleware",  # issue 14: Content-Security-Policy on every page
+    "loyalty.api.csp.ContentSecurityPolicyMiddleware",  # issue 14: Content-Security-Policy on every answer
     "loyalty.office.csp.OfficeCSPMiddleware",  # the office (django-unfold: Alpine.js, inline styles) relaxes it
     "loyalty.oneshot.OneShotMiddleware",  # issue 14: a repeated POST of a rendered form acts once
 ]

@@ -102,44 +102,62 @@ def terms_notices_send(*, version: TermsVersion, batch: int = 500) -> int:
             sent += len(messages)
 
 
+def _date(value: dt.date | str | None) -> dt.date | None:
+    """A date read by a plain query (SQLite, the demo's database, returns the ISO text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def terms_uses_record(*, uses: Iterable[tuple[int, int, dt.date]], how: str) -> int:
     """PT3 for many uses at once (a batch of bills): ``uses`` are (member id, program id, date of use). Each is
-    judged by the version in force on its date; one row per member and version keeps the earliest date. A few
-    queries whatever the size of the batch. Returns how many first uses were new."""
+    judged by the version in force on its date; one row per member and version keeps the earliest date. Returns how
+    many first uses were new.
+
+    It runs on every bill the API takes, so the usual case (the member used the service under this version before)
+    costs one plain read: the programs' versions joined to these members' first uses. Writes happen only for a
+    first use or a use reported late for an earlier date."""
     uses = list(uses)
     if not uses:
         return 0
-    program_ids = {program_id for _, program_id, _ in uses}
-    versions: dict[int, list[TermsVersion]] = {}
-    for version in TermsVersion.objects.filter(program_id__in=program_ids).order_by("effective_from"):
-        versions.setdefault(version.program_id, []).append(version)
+    program_ids = sorted({program_id for _, program_id, _ in uses})
+    member_ids = sorted({member_id for member_id, _, _ in uses})
+    versions_table = connection.ops.quote_name(TermsVersion._meta.db_table)
+    uses_table = connection.ops.quote_name(TermsFirstUse._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.id, v.program_id, v.effective_from, f.id, f.member_id, f.first_used_on FROM {versions_table} v"
+            f" LEFT JOIN {uses_table} f ON f.terms_version_id = v.id"
+            f" AND f.member_id IN ({', '.join(['%s'] * len(member_ids))})"
+            f" WHERE v.program_id IN ({', '.join(['%s'] * len(program_ids))})"
+            " ORDER BY v.effective_from",
+            [*member_ids, *program_ids],
+        )
+        rows = cursor.fetchall()
+    versions: dict[int, list[tuple[int, dt.date]]] = {}
+    existing: dict[tuple[int, int], tuple[int, dt.date]] = {}
+    for version_id, program_id, effective_from, use_id, member_id, first_used_on in rows:
+        effective_from, first_used_on = _date(effective_from), _date(first_used_on)
+        own = versions.setdefault(program_id, [])
+        if not own or own[-1][0] != version_id:
+            own.append((version_id, effective_from))
+        if use_id is not None:
+            existing[(member_id, version_id)] = (use_id, first_used_on)
     earliest: dict[tuple[int, int], dt.date] = {}
     for member_id, program_id, on in uses:
-        version = None
-        for candidate in versions.get(program_id, ()):
-            if candidate.effective_from <= on:
-                version = candidate
-        if version is not None:
-            key = (member_id, version.pk)
+        in_force = [version_id for version_id, effective_from in versions.get(program_id, ()) if effective_from <= on]
+        if in_force:
+            key = (member_id, in_force[-1])
             earliest[key] = min(on, earliest.get(key, on))
-    if not earliest:
-        return 0
-    existing = {
-        (row.member_id, row.terms_version_id): row
-        for row in TermsFirstUse.objects.filter(
-            member_id__in={m for m, _ in earliest}, terms_version_id__in={v for _, v in earliest}
-        )
-    }
     new = [
         TermsFirstUse(member_id=member_id, terms_version_id=version_id, first_used_on=on, how=how)
         for (member_id, version_id), on in earliest.items()
         if (member_id, version_id) not in existing
     ]
-    TermsFirstUse.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        TermsFirstUse.objects.bulk_create(new, ignore_conflicts=True)
     for key, on in earliest.items():
         row = existing.get(key)
-        if row is not None and on < row.first_used_on:  # a use reported late, for an earlier date
-            TermsFirstUse.objects.filter(pk=row.pk, first_used_on__gt=on).update(first_used_on=on, how=how)
+        if row is not None and on < row[1]:  # a use reported late, for an earlier date
+            TermsFirstUse.objects.filter(pk=row[0], first_used_on__gt=on).update(first_used_on=on, how=how)
     return len(new)
 
 

@@ -115,3 +115,29 @@ def test_health_answers_503_naming_the_failed_check(client, monkeypatch):
 
 def test_liveness_needs_no_database(client):
     assert client.get("/health/live/").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_tells_an_outsider_the_verdicts_but_not_the_details(client, monkeypatch, settings):
+    """Issue 18: a probe from anywhere learns 200/503 and which check failed; the error text (hosts, ports,
+    versions), the schedules and the timings only go to the addresses or the token allowed to read /metrics."""
+    from loyalty.ops import health
+
+    def broken():
+        raise ConnectionError("Error 111 connecting to redis.internal:6379. Connection refused.")
+
+    monkeypatch.setitem(health.CHECKS, "broker", broken)
+    PeriodicTask.objects.update(last_run_at=None, date_changed=timezone.now())
+    settings.METRICS_TOKEN = "s3cret-token-for-metrics"
+    outsider = client.get("/health/", REMOTE_ADDR="203.0.113.9")
+    assert outsider.status_code == 503
+    assert outsider.json() == {
+        "status": "fail",
+        "checks": {"database": {"ok": True}, "cache": {"ok": True}, "broker": {"ok": False}, "jobs": {"ok": True}},
+    }
+    assert "redis.internal" not in outsider.content.decode()
+    via_proxy = client.get("/health/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert via_proxy.json()["checks"]["broker"] == {"ok": False}
+    with_token = client.get("/health/", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-token-for-metrics")
+    assert "redis.internal" in with_token.json()["checks"]["broker"]["error"]
+    assert "schedules" in with_token.json()["checks"]["jobs"]

@@ -120,3 +120,52 @@ def test_sentry_is_initialised_only_with_a_dsn():
     env["SENTRY_DSN"] = "https://public@sentry.invalid/1"
     on = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert on.stdout.split() == ["True", "https://public@sentry.invalid/1"], on.stderr
+
+
+def test_gunicorn_logs_json_with_the_request_id_of_the_answer(capsys, monkeypatch):
+    """Issue 18: gunicorn's own lines and its access log (when GUNICORN_ACCESS_LOG turns it on) are JSON on production
+    settings, an access line carrying the request id the application answered."""
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "loyalty.settings.production")
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("errorlog", "-")
+    logger = conf["logger_class"](cfg)
+    logger.info("Booting worker with pid: %s", 42)
+    resp = SimpleNamespace(status="201 Created", sent=123, headers=[("X-Request-ID", "req-1234567890")])
+    req = SimpleNamespace(headers=[("USER-AGENT", "PMS/2.1")])
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/v1/bills/",
+        "QUERY_STRING": "",
+        "RAW_URI": "/api/v1/bills/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.7",
+        "HTTP_USER_AGENT": "PMS/2.1",
+    }
+    logger.access(resp, req, environ, dt.timedelta(milliseconds=12, microseconds=300))
+    captured = capsys.readouterr()
+    access = json.loads(captured.out.strip().splitlines()[-1])
+    assert access["logger"] == "gunicorn.access"
+    assert access["request_id"] == "req-1234567890"
+    assert access["method"] == "POST" and access["path"] == "/api/v1/bills/" and access["status"] == 201
+    assert access["remote"] == "10.0.0.7" and access["bytes"] == 123 and access["duration_ms"] == 12.3
+    assert access["user_agent"] == "PMS/2.1"
+    error = json.loads(captured.err.strip().splitlines()[-1])
+    assert error["logger"] == "gunicorn.error" and error["message"] == "Booting worker with pid: 42"
+
+
+def test_gunicorn_logs_stay_text_when_asked(monkeypatch):
+    import runpy
+    from pathlib import Path
+
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert "logger_class" not in conf

@@ -83,9 +83,9 @@ def test_bills_points_requests_and_statements_are_counted(client, noc):
     def moved(name, **labels):
         return sample(after, name, **labels) - sample(before, name, **labels)
 
-    assert moved("loyalty_bills_total", outcome="accepted") == 1
-    assert moved("loyalty_bills_total", outcome="resent") == 1
-    assert moved("loyalty_bills_total", outcome="rejected") == 1
+    assert moved("loyalty_bills_total", source="api", outcome="accepted") == 1
+    assert moved("loyalty_bills_total", source="api", outcome="resent") == 1
+    assert moved("loyalty_bills_total", source="api", outcome="rejected") == 1
     assert moved("loyalty_http_requests_total", method="POST", view="api-bills", status="201") == 1
     assert moved("loyalty_http_request_duration_seconds_count", method="POST", view="api-bills") == 3
     assert moved("loyalty_db_query_duration_seconds_count", alias="default") > 0
@@ -115,7 +115,8 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
     """What gunicorn's workers do: each process counts in PROMETHEUS_MULTIPROC_DIR; any one reports the sum."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "loyalty.settings.test"}
     count = (
-        "import django; django.setup(); from loyalty import metrics; metrics.bills.labels(outcome='accepted').inc(%d)"
+        "import django; django.setup(); from loyalty import metrics; "
+        "metrics.bills.labels(source='api', outcome='accepted').inc(%d)"
     )
     for n in (2, 5):
         subprocess.run([sys.executable, "-c", count % n], cwd=ROOT, env=env, check=True, timeout=60)
@@ -125,3 +126,31 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
         cwd=ROOT, env=env, check=True, timeout=60, capture_output=True, text=True,
     ).stdout  # fmt: skip
     assert sample(report, "loyalty_bills_total", outcome="accepted") == 7
+
+
+@pytest.mark.django_db
+def test_the_nightly_file_is_counted_beside_the_api(noc, tmp_path):
+    """Issue 18: bills that come by import_bills move loyalty_bills_total{source="import"} as the API's move
+    {source="api"}: accepted, resent (a line already recorded) and rejected."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from loyalty import metrics
+    from points.models import Hotel
+
+    hotel = Hotel.objects.create(program=noc, code="NOT", name="Hotel New Otani Tokyo", brand="new-otani")
+    outlet = Outlet.objects.create(hotel=hotel, code="SATSUKI", name="Satsuki", kind="restaurant")
+    OutletDesignation.objects.create(outlet=outlet, effective_from=dt.date(2007, 10, 1), designated=True)
+    folio = copy.deepcopy(EXAMPLE)
+    folio["member"] = make_member("new-otani").number
+    path = tmp_path / "bills.jsonl"
+    path.write_text("\n".join([json.dumps(folio), json.dumps(folio), "{not json", json.dumps({"hotel": "NOT"})]) + "\n")
+
+    def count(outcome: str) -> float:
+        return metrics.bills.labels(source="import", outcome=outcome)._value.get()
+
+    before = {o: count(o) for o in ("accepted", "resent", "rejected", "error")}
+    call_command("import_bills", str(path), "--no-progress", "--workers", "1", stdout=io.StringIO())
+    assert {o: count(o) - before[o] for o in before} == {"accepted": 1, "resent": 1, "rejected": 2, "error": 0}

@@ -38,6 +38,7 @@ from django.db import connection, connections
 from rest_framework.exceptions import ValidationError
 from tqdm import tqdm
 
+from loyalty import metrics
 from points.api.serializers import BillSerializer
 from points.models import Bill
 from points.services.bills import Lookups, bills_record
@@ -171,16 +172,26 @@ class Command(BaseCommand):
             workers = 1 if in_process else min(4, os.cpu_count() or 1)
         elif in_process:
             workers = 1
-        summary = Summary()
-        with handle, tqdm(desc="bills", unit=" lines", disable=no_progress, file=self.stderr) as bar:
-            lines = _parsed(handle, summary, bar)
-            if workers == 1:
-                judge = Judge(batch_size)
-                for line_no, data in lines:
-                    bar.update(judge.take(line_no, data, summary))
-                bar.update(judge.flush(summary))
-            else:
-                self._in_workers(lines, workers, batch_size, summary, bar)
+        summary, finished = Summary(), False
+        try:
+            with handle, tqdm(desc="bills", unit=" lines", disable=no_progress, file=self.stderr) as bar:
+                lines = _parsed(handle, summary, bar)
+                if workers == 1:
+                    judge = Judge(batch_size)
+                    for line_no, data in lines:
+                        bar.update(judge.take(line_no, data, summary))
+                    bar.update(judge.flush(summary))
+                else:
+                    self._in_workers(lines, workers, batch_size, summary, bar)
+            finished = True
+        finally:  # /metrics: the bills of the file beside the API's (issue 18); a failed run counts one error
+            counts = summary.counts
+            metrics.bills_imported(
+                accepted=counts["accepted"],
+                resent=counts["duplicate"],
+                rejected=counts["rejected"],
+                failed=not finished,
+            )
         for line_no, reason in sorted(summary.rejections):
             self.stdout.write(f"line {line_no}: rejected: {reason}")
         counts = summary.counts
