@@ -3,6 +3,9 @@
 * ``401 not_authenticated`` on every operation: any of them may be called without a token or with a revoked one.
 * On every ``POST``: the ``Idempotency-Key`` header, ``409 idempotency_key_reused`` and ``413 too_large``; a
   ``400`` (``malformed_json``, ``implausible_date``, ``invalid``) where a view documents none.
+* OpenAPI links (``LINKS``): what an answer lets a client do next (a recorded bill can be refunded, an enrolled
+  member's account read, ...). Client generators show them, and schemathesis' stateful run follows them, so its
+  requests reach the logic behind the 404s (issue 13).
 """
 
 from __future__ import annotations
@@ -36,6 +39,55 @@ ADDED_TO_POST = {
 }
 
 
+def _link(operation_id: str, description: str, **parameters: str) -> dict[str, Any]:
+    return {"operationId": operation_id, "description": description, "parameters": parameters}
+
+
+_CARD_OF_ENROLMENT = "$response.body#/number"
+_CARD_IN_PATH = "$request.path.card"
+# operationId -> the answers that carry links -> {link name: link}
+LINKS: dict[str, tuple[tuple[str, ...], dict[str, dict[str, Any]]]] = {
+    "bills_report": (
+        ("201", "200"),
+        {
+            "RefundTheBill": _link(
+                "bills_refund",
+                "Refund this bill, in part or whole (R1).",
+                hotel="$response.body#/hotel",
+                number="$response.body#/number",
+            ),
+            "TheMembersAccount": _link(
+                "members_account", "The account of the member the bill earned for.", card="$response.body#/member"
+            ),
+        },
+    ),
+    "members_enroll": (
+        ("201",),
+        {
+            "TheAccount": _link("members_account", "The new member's account.", card=_CARD_OF_ENROLMENT),
+            "RequestCertificates": _link(
+                "rewards_certificates_request", "Request certificates for the new member.", card=_CARD_OF_ENROLMENT
+            ),
+            "RedeemAnAward": _link("rewards_award_redeem", "Redeem an award.", card=_CARD_OF_ENROLMENT),
+            "Qualification": _link(
+                "members_qualification", "The member's status qualification.", card=_CARD_OF_ENROLMENT
+            ),
+            "CancelTheMembership": _link("members_cancel", "Cancel the membership.", card=_CARD_OF_ENROLMENT),
+        },
+    ),
+    "members_account": (
+        ("200",),
+        {
+            "Qualification": _link("members_qualification", "The member's status qualification.", card=_CARD_IN_PATH),
+            "RequestCertificates": _link(
+                "rewards_certificates_request", "Request certificates for this member.", card=_CARD_IN_PATH
+            ),
+            "RedeemAnAward": _link("rewards_award_redeem", "Redeem an award for this member.", card=_CARD_IN_PATH),
+        },
+    ),
+}
+
+
 def add_common_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     """drf-spectacular postprocessing hook (``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``)."""
     for path, operations in (result.get("paths") or {}).items():
@@ -51,6 +103,10 @@ def add_common_responses(result: dict[str, Any], generator, request, public) -> 
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):
                     parameters.append(dict(IDEMPOTENCY_KEY))
+            statuses, links = LINKS.get(operation.get("operationId", ""), ((), {}))
+            for status in statuses:
+                if status in responses:
+                    responses[status].setdefault("links", {}).update(links)
             for status, description in added.items():
                 if status not in responses:
                     responses[status] = _error(description)

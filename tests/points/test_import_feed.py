@@ -133,6 +133,94 @@ def test_item1_two_batches_of_the_same_members_in_opposite_order_do_not_deadlock
     assert StayNight.objects.filter(member=one).count() == 12
 
 
+@pytest.mark.django_db(transaction=True)
+def test_item1_a_batch_takes_its_members_locks_before_it_writes_a_night(postgres_only, monkeypatch):
+    """Why two batches cannot deadlock (item 1), shown without luck: while batch A (members one, two) holds its
+    transaction open, batch B (members two, one) waits for member one's balance row *before writing anything*:
+    on the code that deadlocked, B wrote member two's room nights first and then waited inside points_staynight's
+    unique index on A, which was the first half of the deadlock."""
+    import threading
+
+    from django.db import connections
+
+    from points.api.serializers import BillSerializer
+    from points.services import bills
+
+    HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
+    one, two = make_member("new-otani"), make_member("new-otani")
+    first_night = {one.pk: D(2025, 2, 1), two.pk: D(2025, 6, 1)}  # no room night shared between them (NE6)
+    validator = BillSerializer()
+
+    def batch(members, tag):
+        return [
+            validator.run_validation(stay(m.number, f"{tag}-{m.number}-{k}", first_night[m.pk] + dt.timedelta(days=k)))
+            for m in members
+            for k in range(5)
+        ]
+
+    a_wrote, a_may_commit = threading.Event(), threading.Event()
+    real_terms = bills.terms_uses_record
+
+    def pause_a(**kwargs):  # runs inside the batch's transaction, after its writes
+        if threading.current_thread().name == "A":
+            a_wrote.set()
+            assert a_may_commit.wait(30)
+        return real_terms(**kwargs)
+
+    monkeypatch.setattr(bills, "terms_uses_record", pause_a)
+    monkeypatch.setattr(bills, "DEADLOCK_RETRIES", 1)  # a deadlock would surface, not be retried
+    results: dict[str, object] = {}
+    b_pid: list[int] = []
+
+    def run(name, payloads):
+        try:
+            if name == "B":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    b_pid.append(cursor.fetchone()[0])
+            results[name] = [o.error for o in bills.bills_record(payloads=payloads)]
+        except Exception as exc:
+            results[name] = exc
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=run, args=("A", batch([one, two], "A")), name="A")
+    a.start()
+    assert a_wrote.wait(30)
+    b = threading.Thread(target=run, args=("B", batch([two, one], "B")), name="B")
+    b.start()
+    try:
+        import psycopg
+
+        from tests.stack.support import database_url
+
+        with psycopg.connect(database_url(), autocommit=True) as watcher:
+            deadline = time.monotonic() + 30
+            while (
+                not b_pid
+                or not watcher.execute(
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s", [b_pid[0]]
+                ).fetchone()[0]
+            ):
+                assert time.monotonic() < deadline, "batch B should wait for batch A"
+                time.sleep(0.05)
+            written = watcher.execute(
+                "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                " WHERE l.pid = %s AND l.mode = 'RowExclusiveLock' AND c.relkind = 'r' AND c.relname LIKE 'points_%%'",
+                [b_pid[0]],
+            ).fetchall()
+            # Then B waits holding no write lock on any table of the points: it has written nothing yet
+            assert written == [], written
+    finally:
+        a_may_commit.set()
+        a.join(30)
+        b.join(30)
+    # And both batches are written whole
+    assert results == {"A": [None] * 10, "B": [None] * 10}, results
+    assert StayNight.objects.filter(member=one).count() == 7  # SH1: five 3-night stays a day apart, 7 dates
+    assert StayNight.objects.filter(member=two).count() == 7
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
