@@ -50,12 +50,20 @@ def world(noc):
     signals.request_finished.connect(close_old_connections)
 
 
+def stable_hash(value) -> int:
+    """A hash that is the same in every process (``hash()`` of a string changes with PYTHONHASHSEED), so that a run
+    is repeatable."""
+    import zlib
+
+    return zlib.crc32(repr(value).encode())
+
+
 def realistic(case, world) -> None:
     """Point about two cases in three at the world: existing cards, hotel, bill; a bill body that is a real bill
     with the generated values mixed in. The rest stay as generated (hostile)."""
     import copy
 
-    seed = hash(repr((case.path_parameters, case.body, case.query)))
+    seed = stable_hash((case.path_parameters, case.body, case.query))
     if seed % 3 == 0:
         return
     params = case.path_parameters or {}
@@ -85,7 +93,8 @@ def realistic(case, world) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: the same examples on every run and machine, so that a failure is repeatable (and CI not flaky).
+@settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_and_no_answer_breaks_the_schema(case, world):
     realistic(case, world)
     case.call_and_validate(
@@ -108,8 +117,8 @@ def test_linked_operations_reach_the_logic_with_no_server_error(world):
             case.headers = {**(case.headers or {}), "Authorization": f"Token {world['token']}"}
             if case.operation.path != "/api/v1/bills/{hotel}/{number}/refund/":
                 realistic(case, world)
-            elif hash(repr(case.body)) % 2:  # half of the refunds are well formed: whole, or part of the bill
-                case.body = {} if hash(repr(case.path_parameters)) % 2 else {"amount": 1000}
+            elif stable_hash(case.body) % 2:  # half of the refunds are well formed: whole, or part of the bill
+                case.body = {} if stable_hash(case.path_parameters) % 2 else {"amount": 1000}
 
         def get_call_kwargs(self, case):
             return {"headers": {"Authorization": f"Token {world['token']}"}}
@@ -126,7 +135,12 @@ def test_linked_operations_reach_the_logic_with_no_server_error(world):
 
     Stateful.run(
         settings=hypothesis_settings(
-            max_examples=40, stateful_step_count=4, deadline=None, suppress_health_check=list(HealthCheck)
+            max_examples=40,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
         )
     )
     assert not [r for r in reached if r[1] >= 500], reached
