@@ -3,11 +3,23 @@ categories (M10) and number series (M1)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import (
+    EMPTY,
+    HistoryAdmin,
+    ModelAdmin,
+    ReadOnlyAdminMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+    code_label,
+)
+from loyalty.rulebooks import CHANNELS, CHARGE_CATEGORIES
 from members.models import (
     MembershipCategory,
     NumberSeries,
@@ -32,10 +44,19 @@ class ProgramAdmin(StaffScopeMixin, HistoryAdmin):
         return ("code", "number_digits") if obj else ()
 
 
+# The settings that are lists of the bill's codes: ticked by their labels, read as labels (issue 16).
+CODE_LIST_FIELDS = {"earning_channels": CHANNELS, "excluded_categories": CHARGE_CATEGORIES}
+
+
+def _labels(codes) -> str:
+    return ", ".join(code_label(code) for code in codes or []) or EMPTY
+
+
 @admin.register(ProgramSettings)
 class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
     """PT1: every Default of the rulebook is a row the office edits; a new row with a later date changes the rules
-    from that date on, and a past bill keeps being judged by the row of its date."""
+    from that date on, and a past bill keeps being judged by the row of its date. The lists of codes (reservation
+    channels, charge categories) are ticked and read by their labels."""
 
     program_path = "program"
     list_display = (
@@ -103,6 +124,38 @@ class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
             },
         ),
     )
+    readonly_fields = ("earning_channels_labels", "excluded_categories_labels")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in CODE_LIST_FIELDS:
+            codes = sorted(CODE_LIST_FIELDS[db_field.name], key=lambda code: str(code_label(code)))
+            return forms.MultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                required=False,
+                choices=[(code, code_label(code)) for code in codes],
+                widget=UnfoldAdminCheckboxSelectMultipleWidget,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # read only (a clerk): the lists by their labels
+        swap = {name: f"{name}_labels" for name in CODE_LIST_FIELDS}
+        return [
+            (title, {**options, "fields": tuple(swap.get(name, name) for name in options["fields"])})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("reservation channels that earn"))
+    def earning_channels_labels(self, obj: ProgramSettings) -> str:
+        return _labels(obj.earning_channels)
+
+    @admin.display(description=_("excluded charge categories"))
+    def excluded_categories_labels(self, obj: ProgramSettings) -> str:
+        return _labels(obj.excluded_categories)
 
 
 @admin.register(TermsVersion)
