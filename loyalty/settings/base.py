@@ -138,6 +138,8 @@ LOGIN_REDIRECT_URL = "/"
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 # Staff sign in to the admin with a password and a TOTP device (django-otp); onboarding: manage.py staff_otp_device.
 OTP_ADMIN = env.bool("OTP_ADMIN", default=True)
+# Who may open operations tools behind the reverse proxy's staff check (/ops/staff-gate/, README: Flower).
+STAFF_GATE_PERMISSION = env("STAFF_GATE_PERMISSION", default="django_celery_beat.change_periodictask")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@loyalty.example")
