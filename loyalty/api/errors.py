@@ -235,9 +235,22 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _routes(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        body = error_body("not_found", f"There is no endpoint at {request.path}.")
+        detail = f"There is no endpoint at {request.path}."
+        if not request.path.endswith("/") and _routes(request.path_info + "/"):
+            detail += f" Did you mean {request.path}/ (with the final slash)?"
+        body = error_body("not_found", detail)
         return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
 

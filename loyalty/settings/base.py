@@ -46,11 +46,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "loyalty.api.middleware.ChunkedBodyMiddleware",  # a chunked body (no Content-Length) is read, not taken for none
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "loyalty.api.middleware.CommonMiddleware",  # Django's, but no slash-appending redirect under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

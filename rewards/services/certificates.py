@@ -70,7 +70,9 @@ def registration_number(*, request_id: int, index: int) -> str:
 
 def is_valid_registration_number(number: str) -> bool:
     digits = number.removeprefix(NUMBER_PREFIX)
-    return number.startswith(NUMBER_PREFIX) and digits.isdigit() and check_digit(digits[:-1]) == digits[-1]
+    if not (number.startswith(NUMBER_PREFIX) and digits.isascii() and digits.isdigit()):
+        return False
+    return check_digit(digits[:-1]) == digits[-1]
 
 
 def _ensure_open_locked(member: Member) -> None:
@@ -119,6 +121,14 @@ def certificates_request(
             f"arrival on {earliest.isoformat()} or later",
             arrival_on=[f"on or after {earliest.isoformat()}"],
         )
+    valid_until = today + relativedelta(months=settings.certificate_validity_months)
+    if arrival_on > valid_until:
+        # NR2/NR3: handed over during that stay, they would already have expired: nothing to redeem them for.
+        raise InvalidRedemption(
+            f"certificates requested today are valid until {valid_until.isoformat()} (NR3): "
+            f"an arrival on {arrival_on.isoformat()} could not use them",
+            arrival_on=[f"on or before {valid_until.isoformat()}"],
+        )
     points = count * settings.certificate_points
 
     # Lock before you check: the balance row first, then the membership and the points under the lock.
@@ -143,7 +153,6 @@ def certificates_request(
         created_by=created_by,
     )
     ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=points, on=today, certificate_request=request)
-    valid_until = today + relativedelta(months=settings.certificate_validity_months)
     Certificate.objects.bulk_create(
         [
             Certificate(
