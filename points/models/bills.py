@@ -223,13 +223,14 @@ class EarnedRoomNight(models.Model):
     NE6 exclusion. The unique constraint is the guard two bills reported at once meet (the second one's write fails
     and it is judged again, seeing the first)."""
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+")
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+", verbose_name=_("hotel"))
     room = models.CharField(_("room"), max_length=20)
     night_of = models.DateField(_("night of"))
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="earned_room_nights")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="earned_room_nights", verbose_name=_("bill"))
 
     class Meta:
         verbose_name = _("room night earned")
+        verbose_name_plural = _("room nights earned")
         constraints = [
             models.UniqueConstraint(fields=["hotel", "room", "night_of"], name="room_night_earns_once"),
         ]
