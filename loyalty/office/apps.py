@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.forms.utils import pretty_name
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,31 @@ class OfficeConfig(AppConfig):
                 else:
                     opts.verbose_name = translatable(opts.verbose_name)
                     opts.verbose_name_plural = translatable(opts.verbose_name_plural)
+                for field in opts.get_fields(include_hidden=True):
+                    if getattr(field, "verbose_name", None):
+                        field.verbose_name = translatable(field.verbose_name)
+                    if getattr(field, "help_text", None):
+                        field.help_text = translatable(field.help_text)
+        # Their admins' fieldset titles (django-otp's "Identity", "Configuration", ...): the admin is autodiscovered
+        # before this app is ready.
+        from django.contrib import admin
+
+        for model, model_admin in admin.site._registry.items():
+            if model._meta.app_label not in THIRD_PARTY:
+                continue
+            if model_admin.fieldsets:
+                model_admin.fieldsets = [
+                    (translatable(title) if title else title, options) for title, options in model_admin.fieldsets
+                ]
+            for item in model_admin.list_display:  # columns of methods and properties ("Scheduler", "Status")
+                if not isinstance(item, str):
+                    continue
+                column = getattr(type(model_admin), item, None) or getattr(model, item, None)
+                column = column.fget if isinstance(column, property) else column
+                if callable(column) and not isinstance(column, type):
+                    column.short_description = translatable(
+                        getattr(column, "short_description", None) or pretty_name(item)
+                    )
         # django-simple-history names each history model "historical <model>" once, at import, in English.
         for model in apps.get_models():
             instance_type = getattr(model, "instance_type", None)
