@@ -197,10 +197,10 @@ def japanese_client(client, username: str):
 
 
 def pages_of(user: User) -> list[str]:
-    """The home page, every list the user may open, an add page of each model they may add to and a change page and
-    history of each model they may see (its first row in the user's scope: the member workspace of a member of their
-    program, with its history)."""
-    paths = [reverse("admin:index")]
+    """The home page, the dashboards of the user's programs, every list the user may open, an add page of each model
+    they may add to and a change page and history of each model they may see (its first row in the user's scope: the
+    member workspace of a member of their program, with its history)."""
+    paths = [reverse("admin:index")] + [reverse("admin:dashboard", args=[p.code]) for p in user.programs.all()]
     request = RequestFactory().get("/admin/")
     request.user = user
     for model, model_admin in admin.site._registry.items():
