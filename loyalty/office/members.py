@@ -30,7 +30,7 @@ from loyalty.adminkit import (
     trial_run,
 )
 from loyalty.emails import MemberEmailFormField
-from loyalty.exceptions import LoyaltyError
+from loyalty.exceptions import LoyaltyError, refusal_text
 from members.admin.cards import CardInline, StatusPeriodInline
 from members.exceptions import MembersError
 from members.models import (
@@ -398,7 +398,9 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
             card = cards.filter(number=lost).first() if lost else cards.filter(kind=Card.Kind.MEMBERSHIP).first()
             if card is None:
                 raise MembersError(
-                    f"the member holds no current card {lost}" if lost else "the member has no current membership card"
+                    refusal_text(_("the member holds no current card %(number)s"), number=lost)
+                    if lost
+                    else _("the member has no current membership card")
                 )
             new = card_reissue(card=card, on=today, created_by=request.user)
             self.message_user(
@@ -428,7 +430,7 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
         except LoyaltyError as exc:
             raise MembersError(exc.detail) from exc
         if not self.get_queryset(request).filter(pk=duplicate.pk).exists():
-            raise MembersError("no member of your programs holds that card")
+            raise MembersError(_("no member of your programs holds that card"))
         preview = merge_preview(survivor=member, duplicate=duplicate, on=today)
         if not data.get("confirm") or preview["refusals"]:
             context.update(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.adminkit import (
@@ -61,7 +62,7 @@ class BillExclusionInline(ReadOnlyInline):
 
     @admin.display(description=_("rule"))
     def rule_in_words(self, obj: BillExclusion) -> str:
-        return describe(obj.rule)
+        return describe(obj.rule, get_language())
 
 
 class BillPaymentInline(ReadOnlyInline):
@@ -258,7 +259,7 @@ class BillExclusionAdmin(_BillPartAdmin):
 
     @admin.display(description=_("rule"), ordering="rule")
     def rule_in_words(self, obj: BillExclusion) -> str:
-        return describe(obj.rule)
+        return describe(obj.rule, get_language())
 
 
 @admin.register(BillPayment)

@@ -1,53 +1,5 @@
-"""The bill's codes in words (issue 16: every code shown by its label, in English and Japanese): reservation
-channels, settlements, payment methods and charge categories are the API's enums (``loyalty.rulebooks.base``), stored
-as received; the office reads them by their label."""
+"""The bill's codes in words: the labels live with the models that use them as choices (``points.codes``)."""
 
-from __future__ import annotations
+from points.codes import CODE_LABELS, code_label
 
-from django.utils.translation import gettext_lazy as _
-
-CODE_LABELS = {
-    # reservation channels
-    "phone": _("Phone"),
-    "official_website": _("Official website"),
-    "reservation_center": _("Reservation center"),
-    "walk_in": _("Walk-in"),
-    "travel_agency": _("Travel agency"),
-    "ota": _("Online travel agency"),
-    "group": _("Group"),
-    "complimentary": _("Complimentary"),
-    "other_organization_rate": _("Another organization's rate"),
-    # settlements
-    "on_the_spot": _("Paid on the spot"),
-    "later": _("Paid later"),
-    "later_approved": _("Paid later, approved by the hotel"),
-    "master_account": _("Master account"),
-    # payment methods
-    "cash": _("Cash"),
-    "credit_card": _("Credit card"),
-    "approved_other": _("Other approved means"),
-    "cash_voucher": _("Cash voucher"),
-    "reward_certificate": _("Reward Certificate"),
-    "coupon": _("Ticket, coupon or voucher"),
-    "jal_coupon": _("JAL Coupon"),
-    "other_organization_points": _("Another organization's points"),
-    "bank_transfer": _("Bank transfer"),
-    # charge categories
-    "room": _("Room charge"),
-    "additional_room": _("Additional room charge"),
-    "package": _("Package or plan fee"),
-    "food_beverage": _("Food and beverage"),
-    "minibar": _("Mini bar"),
-    "massage": _("Massage"),
-    "private_room": _("Private room"),
-    "flowers": _("Flower decoration"),
-    "laundry": _("Laundry"),
-    "other": _("Other charge"),
-}
-
-
-def code_label(code: str | None) -> str:
-    """The label of a code; an unknown code as it is; nothing for none."""
-    if not code:
-        return "—"
-    return str(CODE_LABELS.get(code, code))
+__all__ = ["CODE_LABELS", "code_label"]

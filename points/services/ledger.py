@@ -22,9 +22,11 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy
 
 from loyalty import metrics
 from loyalty.db import Batch, ids_reserve
+from loyalty.exceptions import refusal_text
 from members.models import Member
 
 from ..exceptions import InsufficientPoints, MembershipClosed
@@ -71,7 +73,9 @@ def _apply(balance: MemberBalance, *, points: int = 0, pending: int = 0) -> None
 
 def _ensure_open(member: Member) -> None:
     if member.closed_on is not None:
-        raise MembershipClosed(f"membership {member.number} is closed", member=member.number)
+        raise MembershipClosed(
+            refusal_text(gettext_lazy("membership %(number)s is closed"), number=member.number), member=member.number
+        )
 
 
 def _settle_debts(*, entry: LedgerEntry, lots: Sequence[PointLot]) -> None:
@@ -191,7 +195,13 @@ def _debit(
     available = available_points(member=member, on=on)
     if available < points:
         raise InsufficientPoints(
-            f"{points:,} points asked for, {max(available, 0):,} available", requested=points, available=available
+            refusal_text(
+                gettext_lazy("%(points)s points asked for, %(available)s available"),
+                points=f"{points:,}",
+                available=f"{max(available, 0):,}",
+            ),
+            requested=points,
+            available=available,
         )
     entry = LedgerEntry.objects.create(
         member=member, kind=kind, points=-points, pending=0, used_on=on, effective_on=on, **entry_fields
