@@ -14,8 +14,7 @@
   no empty sections (an inline with no rows on a page that cannot add any, a fieldset with no field), history
   entries in words.
 * :func:`trial_run` (a form that shows a service's refusal before saving), :func:`answer_step` (an action that asks
-  for input first), :func:`html_table`, :func:`code_label` (the bill's codes by their labels), ``MEMBER_SEARCH``
-  (search a member's rows by any card number or name).
+  for input first), :func:`html_table`, ``MEMBER_SEARCH`` (search a member's rows by any card number or name).
 """
 
 from __future__ import annotations
@@ -164,7 +163,12 @@ class ModelAdmin(UnfoldModelAdmin):
 
 class _HistoryInWords(HistoricalRecordContextHelper):
     """A history entry's changes as people read them: labels for codes, yes/no, ¥ and separators, the office's
-    date format, the related row by its name, and "—" for nothing (never "None" nor "Deleted user (pk=None)")."""
+    date format, the related row by its name, and "—" for nothing (never "None" nor "Deleted user (pk=None)").
+    ``labels``: the labels of the codes a list field holds (``HistoryAdmin.history_labels``)."""
+
+    def __init__(self, model, historical_record, *, labels=None):
+        super().__init__(model, historical_record)
+        self.labels = labels or {}
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
@@ -184,8 +188,9 @@ class _HistoryInWords(HistoricalRecordContextHelper):
             return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
         if isinstance(value, dt.date):
             return date_format(value, "DATE_FORMAT")
-        if isinstance(value, list | tuple):  # a list of the bill's codes (program settings): by their labels
-            return ", ".join(str(CODE_LABELS.get(v, v)) if isinstance(v, str) else str(v) for v in value)
+        if isinstance(value, list | tuple):  # a list of codes (program settings): by their labels
+            labels = self.labels.get(change.field, {})
+            return ", ".join(str(labels.get(v, v)) if isinstance(v, str) else str(v) for v in value)
         return value
 
 
@@ -198,8 +203,12 @@ class HistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
     def history_view_title(self, request, obj):
         return _("History of %(name)s") % {"name": obj}
 
+    def history_labels(self, request) -> dict:
+        """The labels of the codes held in list fields ({field: {code: label}}), for the history in words."""
+        return {}
+
     def get_historical_record_context_helper(self, request, historical_record):
-        return _HistoryInWords(self.model, historical_record)
+        return _HistoryInWords(self.model, historical_record, labels=self.history_labels(request))
 
 
 class _LabelledInlineMixin:
@@ -406,56 +415,6 @@ def html_table(headers: list[str], rows: list[tuple], *, empty=None) -> str:
         head,
         body,
     )
-
-
-# The bill's codes in words (issue 16: every code shown by its label, in English and Japanese): reservation
-# channels, settlements, payment methods and charge categories are the API's enums (``loyalty.rulebooks``), stored as
-# received; the office reads them by their label.
-CODE_LABELS = {
-    # reservation channels
-    "phone": _("Phone"),
-    "official_website": _("Official website"),
-    "reservation_center": _("Reservation center"),
-    "walk_in": _("Walk-in"),
-    "travel_agency": _("Travel agency"),
-    "ota": _("Online travel agency"),
-    "group": _("Group"),
-    "complimentary": _("Complimentary"),
-    "other_organization_rate": _("Another organization's rate"),
-    # settlements
-    "on_the_spot": _("Paid on the spot"),
-    "later": _("Paid later"),
-    "later_approved": _("Paid later, approved by the hotel"),
-    "master_account": _("Master account"),
-    # payment methods
-    "cash": _("Cash"),
-    "credit_card": _("Credit card"),
-    "approved_other": _("Other approved means"),
-    "cash_voucher": _("Cash voucher"),
-    "reward_certificate": _("Reward Certificate"),
-    "coupon": _("Ticket, coupon or voucher"),
-    "jal_coupon": _("JAL Coupon"),
-    "other_organization_points": _("Another organization's points"),
-    "bank_transfer": _("Bank transfer"),
-    # charge categories
-    "room": _("Room charge"),
-    "additional_room": _("Additional room charge"),
-    "package": _("Package or plan fee"),
-    "food_beverage": _("Food and beverage"),
-    "minibar": _("Mini bar"),
-    "massage": _("Massage"),
-    "private_room": _("Private room"),
-    "flowers": _("Flower decoration"),
-    "laundry": _("Laundry"),
-    "other": _("Other charge"),
-}
-
-
-def code_label(code: str | None) -> str:
-    """The label of a code; an unknown code as it is; nothing for none."""
-    if not code:
-        return "—"
-    return str(CODE_LABELS.get(code, code))
 
 
 def number(value) -> str:

@@ -10,6 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import lazy
+
+
+def _interpolate(message: Any, params: dict[str, Any]) -> str:
+    text = str(message)
+    return text % params if params else text
+
+
+_lazy_interpolate = lazy(_interpolate, str)
+lower_text = lazy(lambda text: str(text).lower(), str)  # a choice's label inside a sentence: "already posted"
+
+
+def refusal_text(message: Any, /, **params: Any) -> str:
+    """A refusal's words in the language of whoever reads them: ``message`` is a ``gettext_lazy`` string with named
+    placeholders (``"membership %(number)s is closed"``), filled with ``params`` only when the text is shown. The
+    office shows it in the user's language; the API renders every refusal in English (``loyalty.api.errors``)."""
+    return _lazy_interpolate(message, params)
+
 
 class LoyaltyError(Exception):
     """Base of every refusal. ``code`` is the contract's error code, ``status`` the HTTP status it answers with,

@@ -33,6 +33,6 @@ def first_serial(digits: int) -> int:
 
 def oci_number(oci: str) -> str:
     """M2: "700" followed by the 6-digit OCI number."""
-    if not (oci.isdigit() and len(oci) == 6):
+    if not (oci.isascii() and oci.isdigit() and len(oci) == 6):
         raise ValueError("an OCI membership number has 6 digits")
     return OCI_PREFIX + oci

@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 
 from loyalty.db import models_from_rows
+from loyalty.exceptions import refusal_text
 
 from .exceptions import MemberNotFound
 from .models import Card, Member, Program, StatusPeriod, Tier
@@ -80,7 +82,7 @@ def member_by_card(*, number: str, program: Program | None = None) -> Member:
     number = (number or "").strip()
     member = members_by_cards(numbers=[number], program=program).get(number)
     if member is None:
-        raise MemberNotFound(f"no member holds card {number}")
+        raise MemberNotFound(refusal_text(_("no member holds card %(number)s"), number=number))
     return member
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, IntegerField, Sum, Value
+from django.utils.translation import gettext_lazy as _
 
+from loyalty.exceptions import refusal_text
 from members.models import Member, Program, Tier
 from members.selectors import settings_on
 
@@ -81,7 +83,10 @@ def qualification(*, member: Member, year: int) -> Qualification:
     """The member's qualifying points, eligible nights and the tier they reach in ``year`` (ST2, SH1)."""
     if not member.program.is_one_harmony:
         raise QualificationNotApplicable(
-            f"{member.program.name} has no status tiers: qualification is a One Harmony benefit (ST1)"
+            refusal_text(
+                _("%(program)s has no status tiers: qualification is a One Harmony benefit (ST1)"),
+                program=member.program.name,
+            )
         )
     thresholds = settings_on(program=member.program, on=_year_bounds(year)[1])
     sql, params = totals_sql(program=member.program, year=year, settings=thresholds, member=member)

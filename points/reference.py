@@ -9,7 +9,11 @@ token with the one its process read the data under (one cache GET) and starts af
 
 When the cache is down (issue 13 item 5), a process cannot learn of changes, so it trusts nothing it holds: each
 request reads the reference data it needs from the database again (a few primary-key reads), and the API keeps
-taking bills. The cache is tried again after ``CACHE_RETRY_SECONDS``; a failed version bump is logged, not raised.
+taking bills. The cache is tried again after ``CACHE_RETRY_SECONDS``; a failed version bump is logged, not raised,
+and owed: the process that made the change bumps the version as soon as it reaches the cache again (a token revoked
+during a short outage would otherwise stay trusted, after it, by processes that held it and served nothing during
+the outage). Whatever else goes wrong, no process keeps its copy longer than ``REFERENCE_MAX_AGE_SECONDS``
+(Default 60).
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from .models import ApiToken, Hotel, Outlet, OutletDesignation
 
 VERSION_KEY = "loyalty:reference:version"
 CACHE_RETRY_SECONDS = 5.0
+DEFAULT_MAX_AGE_SECONDS = 60.0
 
 logger = logging.getLogger(__name__)
 _cache_down_until = 0.0  # monotonic time before which this process does not try the cache again
+_bump_owed = False  # a change of this process could not bump the version: done at the next contact with the cache
 
 
 class Reference:
@@ -42,6 +48,7 @@ class Reference:
 
     def __init__(self, version: str | None):
         self.version = version
+        self.read_at = time.monotonic()
         self._hotels: dict[str, Hotel | None] = {}
         self._outlets: dict[int, dict[str, Outlet]] = {}
         self._designations: dict[int, list[OutletDesignation]] = {}
@@ -118,7 +125,12 @@ def _shared_version() -> str | None:
     """The version token in the shared cache; ``None`` when the cache is down."""
     if time.monotonic() < _cache_down_until:
         return None
+    global _bump_owed
     try:
+        if _bump_owed:  # a change made while the cache was down: every process must read the data again
+            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            _bump_owed = False
+            logger.info("The shared cache is back: the reference version owed since the outage is bumped")
         version = cache.get(VERSION_KEY)
         if version is None:  # first use, or the cache was flushed: start a version everyone will share
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -156,7 +168,7 @@ def _reference() -> Reference:
         current = _local.reference = Reference(None)
         return current
     current = getattr(_local, "reference", None)
-    if current is None or current.version != version:
+    if current is None or current.version != version or time.monotonic() - current.read_at > _max_age():
         current = _local.reference = Reference(version)
     return current
 
@@ -168,11 +180,19 @@ def reference_changed(**kwargs) -> None:
     transaction.on_commit(_bump)
 
 
+def _max_age() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "REFERENCE_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS))
+
+
 def _bump() -> None:
+    global _bump_owed
     _local.reference = _local.pinned = None
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception as exc:  # the change is saved; processes read the database while the cache is down
+        _bump_owed = True
         _cache_failed("bumping the version", exc)
 
 

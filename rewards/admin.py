@@ -273,7 +273,7 @@ class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
         text = (request.POST.get("bill_number") or "").strip()
         purpose = (request.POST.get("purpose") or "").strip()
         amount_text = (request.POST.get("amount") or "").strip()
-        amount = int(amount_text) if amount_text.isdigit() else None
+        amount = int(amount_text) if amount_text.isascii() and amount_text.isdigit() else None
         outlet_code = (request.POST.get("outlet") or "").strip()
         if not text and not purpose:
             self.message_user(request, _("Give the number of the bill the certificate paid."), messages.ERROR)

@@ -86,7 +86,12 @@ class AwardRedemption(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FULFILLED)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     answer = models.TextField(_("answer to the member"), blank=True)
 
@@ -253,21 +258,33 @@ class CertificateUse(models.Model):
 
     ACCEPTED = (Purpose.ACCOMMODATION, Purpose.DINING)
 
-    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="use")
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="use", verbose_name=_("reward certificate")
+    )
     used_on = models.DateField(_("day of use"))
-    hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, related_name="+")
-    outlet = models.ForeignKey("points.Outlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    hotel = models.ForeignKey("points.Hotel", on_delete=models.PROTECT, related_name="+", verbose_name=_("hotel"))
+    outlet = models.ForeignKey(
+        "points.Outlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("outlet")
+    )
     purpose = models.CharField(_("paid for"), max_length=20, choices=Purpose.choices)
     amount = models.PositiveIntegerField(_("amount paid (JPY)"), help_text=_("NR3: at most its value; no change."))
-    bill = models.ForeignKey("points.Bill", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    bill = models.ForeignKey(
+        "points.Bill", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("bill")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("certificate use")
+        verbose_name_plural = _("certificate uses")
         constraints = [
             models.CheckConstraint(
                 condition=Q(purpose__in=["accommodation", "dining"]), name="certificate_use_accepted_purpose"

@@ -19,6 +19,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -191,8 +192,10 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     if isinstance(exc, RequestDataTooBig):  # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE): 413, not a 500
         exc = TooLarge(f"the body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes")
     if isinstance(exc, LoyaltyError):
-        fields = _domain_fields(exc)
-        return Response(error_body(exc.code, domain_detail(exc.detail, fields), fields), status=exc.status)
+        # A refusal's words are translatable for the office (loyalty.exceptions.refusal_text); the API speaks English.
+        with translation.override("en"):
+            fields = _domain_fields(exc)
+            return Response(error_body(exc.code, domain_detail(exc.detail, fields), fields), status=exc.status)
     if isinstance(exc, Http404):
         return Response(error_body("not_found", _text(exc) or "Not found."), status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
@@ -235,9 +238,22 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _routes(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        body = error_body("not_found", f"There is no endpoint at {request.path}.")
+        detail = f"There is no endpoint at {request.path}."
+        if not request.path.endswith("/") and _routes(request.path_info + "/"):
+            detail += f" Did you mean {request.path}/ (with the final slash)?"
+        body = error_body("not_found", detail)
         return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
 

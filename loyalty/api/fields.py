@@ -34,3 +34,22 @@ class PlausibleDateField(serializers.DateField):
         if not EARLIEST_DATE <= date <= latest:
             self.fail(IMPLAUSIBLE_DATE, value=date.isoformat(), earliest=EARLIEST_DATE.isoformat(), latest=latest)
         return date
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer and nothing else: yen and counts are integers in the contract ("integer yen"), so ``"5000"``,
+    ``5000.0``, ``5e3`` and ``true`` are refused naming the field, not read as 5000 (or 1)."""
+
+    default_error_messages = {"not_integer": "Must be a JSON integer such as 5000 (not {kind})."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            kind = "true/false" if isinstance(data, bool) else "a number with a fraction or exponent"
+            if isinstance(data, str):
+                kind = "a string"
+            elif data is None:
+                kind = "null"
+            elif not isinstance(data, (bool, int, float)):
+                kind = type(data).__name__
+            self.fail("not_integer", kind=kind)
+        return super().to_internal_value(data)

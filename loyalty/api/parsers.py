@@ -4,12 +4,14 @@
   at most one byte past the limit, whatever the ``Content-Length`` claims.
 * Malformed JSON, ``NaN``/``Infinity``, or JSON nested deeper than any request of the contract needs
   (``MAX_DEPTH``) answers ``400 malformed_json``: Python's parser would otherwise recurse until a
-  ``RecursionError`` (a 500, issue 13 item 3).
+  ``RecursionError`` (a 500, issue 13 item 3). So does an object that names a field twice, and a ``\\u`` escape
+  of half a character (a lone surrogate, which no text can hold).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -68,11 +70,30 @@ def loads(raw: bytes, *, encoding: str = "utf-8") -> Any:
     if _too_deep(text, MAX_DEPTH):
         raise ParseError(f"the JSON is nested deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except RecursionError as exc:  # belt and braces: the depth check above should have caught it
         raise ParseError("the JSON is nested too deeply") from exc
     except ValueError as exc:
         raise ParseError(str(exc)) from exc
+    if _SURROGATE_ESCAPE.search(text):
+        try:  # a \ud800 escape without its pair is no character: it cannot be stored, nor fingerprinted
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ParseError("the JSON holds a \\u escape of half a character (a lone surrogate)") from exc
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """An object naming a field twice is ambiguous (which one did the client mean?): refused, not the last taken."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f'the field "{twice}" is given twice')
+    return data
 
 
 class JSONParser(parsers.JSONParser):

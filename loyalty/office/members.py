@@ -37,7 +37,7 @@ from loyalty.adminkit import (
     yen,
 )
 from loyalty.emails import MemberEmailFormField
-from loyalty.exceptions import LoyaltyError
+from loyalty.exceptions import LoyaltyError, refusal_text
 from members.admin.cards import CardInline, StatusPeriodInline
 from members.exceptions import MembersError
 from members.models import (
@@ -542,7 +542,9 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
             card = cards.filter(number=lost).first() if lost else cards.filter(kind=Card.Kind.MEMBERSHIP).first()
             if card is None:
                 raise MembersError(
-                    f"the member holds no current card {lost}" if lost else "the member has no current membership card"
+                    refusal_text(_("the member holds no current card %(number)s"), number=lost)
+                    if lost
+                    else _("the member has no current membership card")
                 )
             new = card_reissue(card=card, on=today, created_by=request.user)
             self.message_user(

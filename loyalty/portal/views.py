@@ -107,7 +107,7 @@ class SignupView(ThrottleMixin, FormView):
         code = self.request.GET.get("program", "")
         posted = self.request.POST.get("program", "")
         programs = Program.objects.filter(ended_on__isnull=True)
-        if posted.isdigit():
+        if posted.isascii() and posted.isdigit():
             return programs.filter(pk=int(posted)).first()
         return programs.filter(code=code).first() if code else None
 

@@ -46,11 +46,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "loyalty.api.middleware.ChunkedBodyMiddleware",  # a chunked body (no Content-Length) is read, not taken for none
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "loyalty.api.middleware.CommonMiddleware",  # Django's, but no slash-appending redirect under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -138,6 +139,8 @@ LOGIN_REDIRECT_URL = "/"
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 # Staff sign in to the admin with a password and a TOTP device (django-otp); onboarding: manage.py staff_otp_device.
 OTP_ADMIN = env.bool("OTP_ADMIN", default=True)
+# Who may open operations tools behind the reverse proxy's staff check (/ops/staff-gate/, README: Flower).
+STAFF_GATE_PERMISSION = env("STAFF_GATE_PERMISSION", default="django_celery_beat.change_periodictask")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@loyalty.example")

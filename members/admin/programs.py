@@ -4,6 +4,7 @@ categories (M10) and number series (M1)."""
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.text import capfirst
@@ -17,9 +18,7 @@ from loyalty.adminkit import (
     ReadOnlyAdminMixin,
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
-    code_label,
 )
-from loyalty.rulebooks import CHANNELS, CHARGE_CATEGORIES
 from members.models import (
     MembershipCategory,
     NumberSeries,
@@ -44,12 +43,23 @@ class ProgramAdmin(StaffScopeMixin, HistoryAdmin):
         return ("code", "number_digits") if obj else ()
 
 
-# The settings that are lists of the bill's codes: ticked by their labels, read as labels (issue 16).
-CODE_LIST_FIELDS = {"earning_channels": CHANNELS, "excluded_categories": CHARGE_CATEGORIES}
+# The settings that are lists of the bill's codes: ticked by their labels, read as labels (issue 16). The labels are
+# the bill's own choices (points: "points.Bill", a model reference, not an import).
+CODE_LIST_FIELDS = {
+    "earning_channels": ("Bill", "reservation_channel"),
+    "excluded_categories": ("BillCharge", "category"),
+}
 
 
-def _labels(codes) -> str:
-    return ", ".join(code_label(code) for code in codes or []) or EMPTY
+def code_choices(name: str) -> list[tuple[str, str]]:
+    model, field = CODE_LIST_FIELDS[name]
+    choices = apps.get_model("points", model)._meta.get_field(field).choices
+    return sorted(choices, key=lambda choice: str(choice[1]))
+
+
+def _labels(name: str, codes) -> str:
+    labels = dict(code_choices(name))
+    return ", ".join(str(labels.get(code, code)) for code in codes or []) or EMPTY
 
 
 @admin.register(ProgramSettings)
@@ -128,12 +138,11 @@ class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in CODE_LIST_FIELDS:
-            codes = sorted(CODE_LIST_FIELDS[db_field.name], key=lambda code: str(code_label(code)))
             return forms.MultipleChoiceField(
                 label=capfirst(db_field.verbose_name),
                 help_text=db_field.help_text,
                 required=False,
-                choices=[(code, code_label(code)) for code in codes],
+                choices=code_choices(db_field.name),
                 widget=UnfoldAdminCheckboxSelectMultipleWidget,
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -151,11 +160,14 @@ class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
 
     @admin.display(description=_("reservation channels that earn"))
     def earning_channels_labels(self, obj: ProgramSettings) -> str:
-        return _labels(obj.earning_channels)
+        return _labels("earning_channels", obj.earning_channels)
 
     @admin.display(description=_("excluded charge categories"))
     def excluded_categories_labels(self, obj: ProgramSettings) -> str:
-        return _labels(obj.excluded_categories)
+        return _labels("excluded_categories", obj.excluded_categories)
+
+    def history_labels(self, request) -> dict:
+        return {name: dict(code_choices(name)) for name in CODE_LIST_FIELDS}
 
 
 @admin.register(TermsVersion)

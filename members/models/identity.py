@@ -16,13 +16,16 @@ class FormSubmission(models.Model):
     of the same POST finds the row and gets the first result instead of acting again."""
 
     token = models.CharField(_("token"), max_length=200, unique=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
     path = models.CharField(_("path"), max_length=300)
     location = models.CharField(_("result"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
         indexes = [models.Index(fields=["created_at"], name="formsubmission_created_idx")]
 
     def __str__(self) -> str:
@@ -35,12 +38,16 @@ class EmailDuplicate(models.Model):
     They are kept (a migration never fails on them) and listed for the office, which resolves each by changing or
     confirming the email through the identity service and marking the row resolved."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("program"))
     email = models.CharField(_("email"), max_length=254)
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="email_duplicates")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="email_duplicates", verbose_name=_("member")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resolved by")
+    )
 
     class Meta:
         ordering = ["program", "email", "member"]

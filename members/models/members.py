@@ -27,6 +27,12 @@ class Member(models.Model):
         WEBSITE = "website", _("Website")
         MIGRATION = "migration", _("Legacy migration")
 
+    class Language(models.TextChoices):
+        """The language of the member's emails and My Account (settings.LANGUAGES), shown by its name."""
+
+        ENGLISH = "en", _("English")
+        JAPANESE = "ja", _("Japanese")
+
     class ClosedReason(models.TextChoices):
         WITHDRAWN = "withdrawn", _("Withdrawn by the member")
         CANCELLED = "cancelled", _("Cancelled")
@@ -46,7 +52,7 @@ class Member(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     address = models.TextField(_("address"), blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH)
     enrolled_on = models.DateField(_("enrolled on"), help_text=_("M3: benefits start that day (OE1)."))
     admitted_on = models.DateField(
         _("admitted on"), null=True, blank=True, help_text=_("M6 New Otani: the card was received and signed.")

@@ -16,14 +16,17 @@ class TermsNotice(models.Model):
     One row per member and version (the announcement can run again: it adds only the members it has not reached);
     ``sent_at`` is set when the email went out (``emailed`` False: the member has no email address)."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms_notices")
-    terms_version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="notices")
-    created_at = models.DateTimeField(auto_now_add=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms_notices", verbose_name=_("member"))
+    terms_version = models.ForeignKey(
+        TermsVersion, on_delete=models.PROTECT, related_name="notices", verbose_name=_("terms version")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     emailed = models.BooleanField(_("emailed"), default=False)
 
     class Meta:
         verbose_name = _("terms notice")
+        verbose_name_plural = _("terms notices")
         constraints = [models.UniqueConstraint(fields=["member", "terms_version"], name="terms_notice_once_per_member")]
         indexes = [models.Index(fields=["sent_at"], name="terms_notice_unsent_idx", condition=Q(sent_at__isnull=True))]
 
@@ -45,11 +48,15 @@ class TermsFirstUse(models.Model):
         REDEMPTION = "redemption", _("Redemption")
         TRANSFER = "transfer", _("Transfer")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms_first_uses")
-    terms_version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="first_uses")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="terms_first_uses", verbose_name=_("member")
+    )
+    terms_version = models.ForeignKey(
+        TermsVersion, on_delete=models.PROTECT, related_name="first_uses", verbose_name=_("terms version")
+    )
     first_used_on = models.DateField(_("first used on"))
     how = models.CharField(_("how"), max_length=16, choices=How.choices)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("first use under terms")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..exceptions import AccountError
 from ..models import Member, NameChangeRequest, User
@@ -33,7 +34,7 @@ def member_user_create(*, member: Member, password: str | None) -> User:
     if member.user_id is not None:
         return member.user
     if member.closed_on is not None:
-        raise AccountError("the membership is closed")
+        raise AccountError(gettext_lazy("the membership is closed"))
     user = User(username=member.number, email=member.email)
     if password is None:
         user.set_unusable_password()
@@ -94,7 +95,7 @@ def email_change_confirm(*, member: Member, token: str) -> Member:
 def name_change_request(*, member: Member, family_name: str, given_name: str, note: str = "") -> NameChangeRequest:
     """M7: a name change goes through the office only: the member asks, the office decides."""
     if member.closed_on is not None:
-        raise AccountError("the membership is closed")
+        raise AccountError(gettext_lazy("the membership is closed"))
     return NameChangeRequest.objects.create(
         member=member, family_name=family_name.strip(), given_name=given_name.strip(), note=note.strip()
     )

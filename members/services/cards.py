@@ -6,7 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
+
+from loyalty.exceptions import lower_text, refusal_text
 
 from ..exceptions import CardError
 from ..models import Card, User
@@ -19,9 +22,15 @@ def card_reissue(*, card: Card, on: dt.date, created_by: User | None = None) -> 
     MYJ card gets the member a One Harmony card, issued and mailed (FAQ); returns the card to be mailed."""
     old = Card.objects.select_for_update().select_related("member").get(pk=card.pk)
     if old.state != Card.State.CURRENT:
-        raise CardError(f"card {old.number} is {old.get_state_display().lower()}: only a current card is reissued")
+        raise CardError(
+            refusal_text(
+                _("card %(number)s is %(state)s: only a current card is reissued"),
+                number=old.number,
+                state=lower_text(Card.State(old.state).label),
+            )
+        )
     if old.member.closed_on is not None:
-        raise CardError(f"membership {old.member.number} is closed (M9)")
+        raise CardError(refusal_text(_("membership %(number)s is closed (M9)"), number=old.member.number))
     if old.kind != Card.Kind.MEMBERSHIP:
         return _legacy_card_lost(old, on=on, created_by=created_by)
     old.state = Card.State.LOST

@@ -9,11 +9,16 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from loyalty.exceptions import refusal_text
 
 from ..exceptions import DuplicateCard, EmailTaken, EnrolmentError
 from ..models import Card, Member, MembershipCategory, NumberSeries, Program
 from ..numbers import first_serial, number_from_serial, oci_number
 from .identity import email_taken
+
+EMAIL_TAKEN = gettext_lazy("another open membership of the program has this email (A1 login name)")
 
 
 def _next_number(program: Program) -> str:
@@ -71,40 +76,50 @@ def member_create(
     is kept as a card of the member (and a login name, A1).
     """
     if not family_name.strip() or not given_name.strip():
-        raise EnrolmentError("family_name and given_name are required", field="family_name")
+        raise EnrolmentError(gettext_lazy("family_name and given_name are required"), field="family_name")
     if email_required and not email:
-        raise EnrolmentError("an email address is required (M3), except when the office enrolls", field="email")
+        raise EnrolmentError(
+            gettext_lazy("an email address is required (M3), except when the office enrolls"), field="email"
+        )
     if (oci or myj) and not program.is_one_harmony:
-        raise EnrolmentError("legacy OCI/MYJ cards belong to One Harmony (M2)", field="legacy")
+        raise EnrolmentError(gettext_lazy("legacy OCI/MYJ cards belong to One Harmony (M2)"), field="legacy")
     if hotel is not None and hotel.program_id != program.pk:
-        raise EnrolmentError(f"hotel {hotel.code} is not a {program.name} hotel", field="hotel")
+        raise EnrolmentError(
+            refusal_text(
+                gettext_lazy("hotel %(hotel)s is not a %(program)s hotel"), hotel=hotel.code, program=program.name
+            ),
+            field="hotel",
+        )
     if family_of is not None:
         if family_of.program_id != program.pk:
-            raise EnrolmentError("a family member belongs to the same program (T1)", field="family_of")
+            raise EnrolmentError(gettext_lazy("a family member belongs to the same program (T1)"), field="family_of")
         if family_of.closed_on:
-            raise EnrolmentError("that membership is closed", field="family_of")
+            raise EnrolmentError(gettext_lazy("that membership is closed"), field="family_of")
         family_of = family_of.family_of or family_of  # T1: one principal member per family
     if category is not None and category.program_id != program.pk:
-        raise EnrolmentError("unknown category for this program", field="category")
+        raise EnrolmentError(gettext_lazy("unknown category for this program"), field="category")
     if email and email_taken(program_id=program.pk, email=email) is not None:  # A1, issue 14
-        raise EmailTaken("another open membership of the program has this email (A1 login name)", field="email")
+        raise EmailTaken(EMAIL_TAKEN, field="email")
 
     legacy_cards: list[tuple[str, str]] = []
     if oci:
         try:
             number = oci_number(oci)
         except ValueError as exc:
-            raise EnrolmentError(str(exc), field="legacy.oci") from exc
+            raise EnrolmentError(gettext_lazy("an OCI membership number has 6 digits"), field="legacy.oci") from exc
         legacy_cards.append((Card.Kind.OCI, oci))
     else:
         number = _next_number(program)
     if myj:
         if not myj.isalnum():
-            raise EnrolmentError("a MYJ number is letters and digits", field="legacy.myj")
+            raise EnrolmentError(gettext_lazy("a MYJ number is letters and digits"), field="legacy.myj")
         legacy_cards.append((Card.Kind.MYJ, myj))
     taken = Card.objects.filter(program=program, number__in=[number, *(n for _, n in legacy_cards)])
     if taken.exists():
-        raise DuplicateCard(f"card {taken.first().number} already belongs to a member (M1)", field="legacy")
+        raise DuplicateCard(
+            refusal_text(gettext_lazy("card %(number)s already belongs to a member (M1)"), number=taken.first().number),
+            field="legacy",
+        )
 
     try:
         with transaction.atomic():
@@ -136,7 +151,10 @@ def member_create(
                 )
     except IntegrityError as exc:
         if email and email_taken(program_id=program.pk, email=email) is not None:  # A1: a concurrent sign-up won
-            raise EmailTaken("another open membership of the program has this email (A1 login name)") from exc
-        raise DuplicateCard(f"membership number {number} is already taken (M1)", field="legacy") from exc
+            raise EmailTaken(EMAIL_TAKEN) from exc
+        raise DuplicateCard(
+            refusal_text(gettext_lazy("membership number %(number)s is already taken (M1)"), number=number),
+            field="legacy",
+        ) from exc
     transaction.on_commit(lambda: _send_welcome(member))
     return member

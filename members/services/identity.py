@@ -20,6 +20,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from loyalty.exceptions import refusal_text
 
 from ..exceptions import IdentityError, StaffLoginRefused
 from ..models import Member, User
@@ -35,7 +38,12 @@ def is_staff_login(user: User | None) -> bool:
 def check_member_login(*, user: User | None) -> None:
     """Issue 14, A1: refuse a staff or superuser login as a member's login (also a DB trigger on PostgreSQL)."""
     if is_staff_login(user):
-        raise StaffLoginRefused(f"login {user.username} is a staff login: it cannot be a member's login")
+        raise StaffLoginRefused(
+            refusal_text(
+                gettext_lazy("login %(username)s is a staff login: it cannot be a member's login"),
+                username=user.username,
+            )
+        )
 
 
 def email_taken(*, program_id: int, email: str, exclude_pk: int | None = None) -> Member | None:
@@ -76,10 +84,14 @@ def member_email_change_request(
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise IdentityError(f"{email!r} is not an email address", field="email") from exc
+        raise IdentityError(
+            refusal_text(gettext_lazy("%(email)s is not an email address"), email=repr(email)), field="email"
+        ) from exc
     member = Member.objects.select_for_update(of=("self",)).select_related("program").get(pk=member.pk)
     if member.closed_on is not None:
-        raise IdentityError(f"membership {member.number} is closed (M9)", field="member")
+        raise IdentityError(
+            refusal_text(gettext_lazy("membership %(number)s is closed (M9)"), number=member.number), field="member"
+        )
     if email.lower() == (member.email or "").lower():
         return None  # already the registered email: nothing to confirm
     if email_taken(program_id=member.program_id, email=email, exclude_pk=member.pk) is not None:
@@ -125,13 +137,13 @@ def member_email_change_confirm(*, member: Member, token: str) -> Member:
     try:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
     except signing.BadSignature as exc:
-        raise IdentityError("the link is invalid or has expired") from exc
+        raise IdentityError(gettext_lazy("the link is invalid or has expired")) from exc
     member = Member.objects.select_for_update(of=("self",)).select_related("user", "program").get(pk=member.pk)
     if data.get("m") != member.pk or data.get("o") != member.email or member.closed_on is not None:
-        raise IdentityError("the link is invalid or has expired")
+        raise IdentityError(gettext_lazy("the link is invalid or has expired"))
     new = data["e"]
     if email_taken(program_id=member.program_id, email=new, exclude_pk=member.pk) is not None:
-        raise IdentityError("the link is invalid or has expired")
+        raise IdentityError(gettext_lazy("the link is invalid or has expired"))
     old = member.email
     member.email = new
     member._history_user = User.objects.filter(pk=data.get("by")).first() or member.user
@@ -202,10 +214,13 @@ def email_duplicate_resolve(*, duplicate, by: User) -> Member:
 
     row = EmailDuplicate.objects.select_for_update().get(pk=duplicate.pk)
     if row.resolved_at is not None:
-        raise IdentityError("this duplicate is already resolved", field="state")
+        raise IdentityError(gettext_lazy("this duplicate is already resolved"), field="state")
     member = Member.objects.select_for_update(of=("self",)).get(pk=row.member_id)
     if member.closed_on is None and email_taken(program_id=member.program_id, email=member.email, exclude_pk=member.pk):
-        raise IdentityError(f"{member.email} is still the email of another open membership", field="email")
+        raise IdentityError(
+            refusal_text(gettext_lazy("%(email)s is still the email of another open membership"), email=member.email),
+            field="email",
+        )
     if member.email_duplicate:
         member.email_duplicate = False
         member._history_user = by

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from loyalty.emails import validate_member_email
+from loyalty.exceptions import lower_text, refusal_text
 
 from ..exceptions import OfficeError
 from ..models import Member, NameChangeRequest, User
@@ -21,19 +23,28 @@ def member_register_email(*, member: Member, email: str, by: User | None = None)
     try:
         validate_member_email(email)  # M3: mobile-carrier addresses of the older form too
     except ValidationError as exc:
-        raise OfficeError(f"{email!r} is not an email address", field="email") from exc
+        raise OfficeError(
+            refusal_text(_("%(email)s is not an email address"), email=repr(email)), field="email"
+        ) from exc
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if locked.closed_on is not None:
-        raise OfficeError(f"membership {locked.number} is closed (M9)", field="member")
+        raise OfficeError(refusal_text(_("membership %(number)s is closed (M9)"), number=locked.number), field="member")
     if locked.email:  # issue 14: a registered email changes only through the identity service (link + notice)
-        raise OfficeError("the member has an email: send an email change link instead", field="email")
+        raise OfficeError(_("the member has an email: send an email change link instead"), field="email")
     taken = (
         Member.objects.filter(program_id=locked.program_id, email__iexact=email, closed_on__isnull=True)
         .exclude(pk=locked.pk)
         .first()
     )
     if taken is not None:
-        raise OfficeError(f"{email} is already the email of membership {taken.number} (A1 login name)", field="email")
+        raise OfficeError(
+            refusal_text(
+                _("%(email)s is already the email of membership %(number)s (A1 login name)"),
+                email=email,
+                number=taken.number,
+            ),
+            field="email",
+        )
     locked.email = email
     locked._history_user = by
     locked.save(update_fields=["email"])
@@ -47,12 +58,18 @@ def member_change_name(*, request: NameChangeRequest, by: User, answer: str = ""
     """M7: the office applies a member's name change request."""
     locked = NameChangeRequest.objects.select_for_update().select_related("member").get(pk=request.pk)
     if locked.state != NameChangeRequest.State.OPEN:
-        raise OfficeError(f"the request is already {locked.get_state_display().lower()}", field="state")
+        raise OfficeError(
+            refusal_text(
+                _("the request is already %(state)s"),
+                state=lower_text(NameChangeRequest.State(locked.state).label),
+            ),
+            field="state",
+        )
     if not locked.family_name.strip() or not locked.given_name.strip():
-        raise OfficeError("the new family and given names are required", field="family_name")
+        raise OfficeError(_("the new family and given names are required"), field="family_name")
     member = Member.objects.select_for_update().get(pk=locked.member_id)
     if member.closed_on is not None:
-        raise OfficeError(f"membership {member.number} is closed (M9)", field="member")
+        raise OfficeError(refusal_text(_("membership %(number)s is closed (M9)"), number=member.number), field="member")
     member.family_name = locked.family_name.strip()
     member.given_name = locked.given_name.strip()
     member._history_user = by
@@ -70,10 +87,16 @@ def member_change_name(*, request: NameChangeRequest, by: User, answer: str = ""
 def name_change_reject(*, request: NameChangeRequest, by: User, answer: str) -> NameChangeRequest:
     """M7: the office turns a name change request down, with the reason the member sees."""
     if not answer.strip():
-        raise OfficeError("give the member the reason", field="answer")
+        raise OfficeError(_("give the member the reason"), field="answer")
     locked = NameChangeRequest.objects.select_for_update().get(pk=request.pk)
     if locked.state != NameChangeRequest.State.OPEN:
-        raise OfficeError(f"the request is already {locked.get_state_display().lower()}", field="state")
+        raise OfficeError(
+            refusal_text(
+                _("the request is already %(state)s"),
+                state=lower_text(NameChangeRequest.State(locked.state).label),
+            ),
+            field="state",
+        )
     locked.state = NameChangeRequest.State.REJECTED
     locked.answer = answer.strip()
     locked.decided_by = by

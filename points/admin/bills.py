@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.adminkit import (
@@ -45,25 +46,13 @@ def position_from_1(obj) -> int:
     return obj.position + 1
 
 
-UNIT_KINDS = {"room": _("Room night"), "check": _("Room-charged check"), "dining": _("Dining")}
-
-
-def unit_kind_label(kind: str) -> str:
-    """A calculation unit's kind (NE6) by its label."""
-    return str(UNIT_KINDS.get(kind, kind)) if kind else "—"
-
-
 class BillUnitInline(ReadOnlyInline):
     model = BillUnit
-    fields = ("number", "label", "kind_label", "date", "eligible_yen", "points", "bonus_points")
+    fields = ("number", "label", "kind", "date", "eligible_yen", "points", "bonus_points")
 
     @admin.display(description=_("position"))
     def number(self, obj: BillUnit) -> int:
         return position_from_1(obj)
-
-    @admin.display(description=_("kind"))
-    def kind_label(self, obj: BillUnit) -> str:
-        return unit_kind_label(obj.kind)
 
     @admin.display(description=_("eligible amount"))
     def eligible_yen(self, obj: BillUnit) -> str:
@@ -84,7 +73,7 @@ class BillExclusionInline(ReadOnlyInline):
 
     @admin.display(description=_("rule"))
     def rule_in_words(self, obj: BillExclusion) -> str:
-        return describe(obj.rule)
+        return describe(obj.rule, get_language())
 
 
 class BillPaymentInline(ReadOnlyInline):
@@ -315,15 +304,11 @@ class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
 
 @admin.register(BillUnit)
 class BillUnitAdmin(_BillPartAdmin):
-    list_display = ("bill", "number", "label", "kind_label", "eligible_yen", "points", "bonus_points")
+    list_display = ("bill", "number", "label", "kind", "eligible_yen", "points", "bonus_points")
 
     @admin.display(description=_("position"), ordering="position")
     def number(self, obj: BillUnit) -> int:
         return position_from_1(obj)
-
-    @admin.display(description=_("kind"), ordering="kind")
-    def kind_label(self, obj: BillUnit) -> str:
-        return unit_kind_label(obj.kind)
 
     @admin.display(description=_("eligible amount"), ordering="eligible_amount")
     def eligible_yen(self, obj: BillUnit) -> str:
@@ -348,14 +333,13 @@ class BillExclusionAdmin(_BillPartAdmin):
 
     @admin.display(description=_("rule"), ordering="rule")
     def rule_in_words(self, obj: BillExclusion) -> str:
-        return describe(obj.rule)
+        return describe(obj.rule, get_language())
 
 
 @admin.register(BillPayment)
 class BillPaymentAdmin(_BillPartAdmin):
     list_display = ("bill", "method_label", "amount_yen")
     list_filter = ("method",)
-    readonly_preprocess_fields = {"method": code_label}
 
     @admin.display(description=_("method"), ordering="method")
     def method_label(self, obj: BillPayment) -> str:
@@ -370,7 +354,6 @@ class BillPaymentAdmin(_BillPartAdmin):
 class BillChargeAdmin(_BillPartAdmin):
     list_display = ("bill", "date", "room", "category_label", "amount_yen", "tax_service_yen")
     list_filter = ("category",)
-    readonly_preprocess_fields = {"category": code_label}
 
     @admin.display(description=_("category"), ordering="category")
     def category_label(self, obj: BillCharge) -> str:

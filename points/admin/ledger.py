@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.adminkit import (
@@ -59,7 +60,7 @@ def reason_in_words(reason: str) -> str:
         return ""
     if reason in RULEBOOK_NAMES:
         return str(RULEBOOK_NAMES[reason])
-    return describe(reason)
+    return describe(reason, get_language())
 
 
 # --- The ledger (read-only) -----------------------------------------------------------------------------------

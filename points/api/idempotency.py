@@ -47,7 +47,7 @@ def _fingerprint(request: Request) -> str:
     if isinstance(data, QueryDict):
         data = {}
     canonical = json.dumps([request.method, request.path, data], sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _window() -> dt.timedelta:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from loyalty import rulebooks as rb
-from loyalty.api.fields import PlausibleDateField
+from loyalty.api.fields import PlausibleDateField, StrictIntegerField
 
 MAX_YEN = 100_000_000
 
 
 def yen(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=MAX_YEN, **kwargs)
+    return StrictIntegerField(min_value=0, max_value=MAX_YEN, **kwargs)
 
 
 def choice(values, **kwargs) -> serializers.ChoiceField:
@@ -146,7 +146,7 @@ class RefundSerializer(serializers.Serializer):
     object with no other field: ``null``, a list, a number, a string or ``{"Amount": 5000}`` used to refund the
     whole bill (issue 13 item 2); each now answers 400 naming what is wrong, and nothing is retracted."""
 
-    amount = serializers.IntegerField(min_value=1, max_value=MAX_YEN, required=False)
+    amount = StrictIntegerField(min_value=1, max_value=MAX_YEN, required=False)
     charges = RefundChargeSerializer(many=True, required=False, max_length=2000)
     checks = RefundCheckSerializer(many=True, required=False, max_length=200)
 

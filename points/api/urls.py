@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns = [
     path("bills/", views.BillsView.as_view(), name="api-bills"),
-    path("bills/<str:hotel>/<str:number>/refund/", views.BillRefundView.as_view(), name="api-bill-refund"),
+    path("bills/<str:hotel>/<path:number>/refund/", views.BillRefundView.as_view(), name="api-bill-refund"),
 ]

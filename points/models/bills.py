@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.rulebooks.choices import CHANNELS, CHARGE_CATEGORIES, PAYMENT_METHODS, SETTLEMENTS
+from points.codes import UNIT_KIND_LABELS, choices_of
+
 from .properties import Hotel, Outlet
 
 
@@ -41,8 +44,12 @@ class Bill(models.Model):
         Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="bills", verbose_name=_("outlet")
     )
     paid_on = models.DateField(_("paid on"), help_text=_("The date of use (EX3)."))
-    reservation_channel = models.CharField(_("reservation channel"), max_length=32, blank=True)
-    settlement = models.CharField(_("settlement"), max_length=16, default="on_the_spot")
+    reservation_channel = models.CharField(
+        _("reservation channel"), max_length=32, blank=True, choices=choices_of(CHANNELS)
+    )
+    settlement = models.CharField(
+        _("settlement"), max_length=16, default="on_the_spot", choices=choices_of(SETTLEMENTS)
+    )
     card_presented = models.BooleanField(_("card presented"), default=True)
     paid_by_member = models.BooleanField(_("paid by member"), default=True)
     with_banquet = models.BooleanField(_("with banquet"), default=False)
@@ -117,7 +124,7 @@ class BillCharge(models.Model):
     )
     date = models.DateField(_("date"), null=True, blank=True)
     room = models.CharField(_("room"), max_length=20, blank=True)
-    category = models.CharField(_("category"), max_length=20)
+    category = models.CharField(_("category"), max_length=20, choices=choices_of(CHARGE_CATEGORIES))
     amount = models.PositiveIntegerField(_("amount"))
     tax_service = models.PositiveIntegerField(_("tax and service"), default=0)
 
@@ -126,14 +133,12 @@ class BillCharge(models.Model):
         verbose_name_plural = _("charges")
 
     def __str__(self) -> str:
-        from points.admin.codes import code_label  # the codes' labels live with the office
-
-        return f"{code_label(self.category)} ¥{self.amount:,} + ¥{self.tax_service:,}"
+        return f"{self.get_category_display()} ¥{self.amount:,} + ¥{self.tax_service:,}"
 
 
 class BillPayment(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="payments", verbose_name=_("bill"))
-    method = models.CharField(_("method"), max_length=32)
+    method = models.CharField(_("method"), max_length=32, choices=choices_of(PAYMENT_METHODS))
     amount = models.PositiveIntegerField(_("amount"))
 
     class Meta:
@@ -141,9 +146,7 @@ class BillPayment(models.Model):
         verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
-        from points.admin.codes import code_label  # the codes' labels live with the office
-
-        return f"{code_label(self.method)} ¥{self.amount:,}"
+        return f"{self.get_method_display()} ¥{self.amount:,}"
 
 
 class BillUnit(models.Model):
@@ -152,7 +155,7 @@ class BillUnit(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="units", verbose_name=_("bill"))
     position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     label = models.CharField(_("unit"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=choices_of(UNIT_KIND_LABELS, UNIT_KIND_LABELS))
     date = models.DateField(_("date"), null=True, blank=True)
     eligible_amount = models.PositiveIntegerField(_("eligible amount"))
     points = models.PositiveIntegerField(_("points"))
@@ -227,13 +230,14 @@ class EarnedRoomNight(models.Model):
     NE6 exclusion. The unique constraint is the guard two bills reported at once meet (the second one's write fails
     and it is judged again, seeing the first)."""
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+")
+    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="+", verbose_name=_("hotel"))
     room = models.CharField(_("room"), max_length=20)
     night_of = models.DateField(_("night of"))
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="earned_room_nights")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="earned_room_nights", verbose_name=_("bill"))
 
     class Meta:
         verbose_name = _("room night earned")
+        verbose_name_plural = _("room nights earned")
         constraints = [
             models.UniqueConstraint(fields=["hotel", "room", "night_of"], name="room_night_earns_once"),
         ]

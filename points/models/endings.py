@@ -32,9 +32,13 @@ class ProgramEnding(models.Model):
         AWARDS = "awards", _("Awards")
         TRANSFERS = "transfers", _("Family transfers")
 
-    program = models.ForeignKey("members.Program", on_delete=models.PROTECT, related_name="endings")
+    program = models.ForeignKey(
+        "members.Program", on_delete=models.PROTECT, related_name="endings", verbose_name=_("program")
+    )
     scope = models.CharField(_("what ends"), max_length=10, choices=Scope.choices)
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="endings")
+    hotel = models.ForeignKey(
+        Hotel, on_delete=models.PROTECT, null=True, blank=True, related_name="endings", verbose_name=_("hotel")
+    )
     service = models.CharField(_("service"), max_length=16, choices=Service.choices, blank=True)
     announced_on = models.DateField(_("announced on"))
     ends_on = models.DateField(_("last day"), help_text=_("PT2: uses after this day earn nothing."))
@@ -45,9 +49,14 @@ class ProgramEnding(models.Model):
         help_text=_("PT2, whole program: the remaining points lapse after the last day unless kept until this date."),
     )
     note = models.TextField(_("announcement"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     lapsed_on = models.DateField(_("remaining points lapsed on"), null=True, blank=True)
     history = HistoricalRecords()

@@ -11,8 +11,10 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from loyalty import clock
+from loyalty.exceptions import lower_text, refusal_text
 from loyalty.rulebooks.validity import valid_through
 from members.models import Member, User
 from members.selectors import settings_on
@@ -74,13 +76,15 @@ def adjustment_request(
     threshold over the rolling windows (``limits``, issue 14); otherwise it waits for another supervisor."""
     on = on or clock.today()
     if points == 0:
-        raise AdjustmentError("an adjustment moves at least one point", field="points")
+        raise AdjustmentError(_("an adjustment moves at least one point"), field="points")
     if not reason.strip():
-        raise AdjustmentError("say why (the reason is kept with the ledger entry)", field="reason")
+        raise AdjustmentError(_("say why (the reason is kept with the ledger entry)"), field="reason")
     if used_on > on:
-        raise AdjustmentError("the date of use cannot be in the future", field="used_on")
+        raise AdjustmentError(_("the date of use cannot be in the future"), field="used_on")
     if member.closed_on is not None:
-        raise AdjustmentError(f"membership {member.number} is closed (M9)", field="member")
+        raise AdjustmentError(
+            refusal_text(_("membership %(number)s is closed (M9)"), number=member.number), field="member"
+        )
     # Issue 14, maker-checker that counts: lock, then count this requester's unchecked moves in the windows.
     lock_for_request(member=member, requested_by=requested_by)
     check = window_check(member=member, points=points, requested_by=requested_by, on=on)
@@ -105,7 +109,12 @@ def adjustment_request(
 def _lock_open(adjustment: Adjustment) -> Adjustment:
     locked = Adjustment.objects.select_for_update().select_related("member__program").get(pk=adjustment.pk)
     if locked.state != Adjustment.State.AWAITING_APPROVAL:
-        raise AdjustmentError(f"the adjustment is already {locked.get_state_display().lower()}", field="state")
+        raise AdjustmentError(
+            refusal_text(
+                _("the adjustment is already %(state)s"), state=lower_text(Adjustment.State(locked.state).label)
+            ),
+            field="state",
+        )
     return locked
 
 
@@ -126,7 +135,7 @@ def adjustment_approve(*, adjustment: Adjustment, approved_by: User, on: dt.date
     locked = _lock_open(adjustment)
     if not can_approve(adjustment=locked, user=approved_by):
         raise NotAllowedToApprove(
-            "an adjustment is approved by a supervisor other than the one who asked for it (maker-checker)"
+            _("an adjustment is approved by a supervisor other than the one who asked for it (maker-checker)")
         )
     _post(adjustment=locked, on=on, by=approved_by)
     locked.state = Adjustment.State.POSTED
@@ -141,7 +150,7 @@ def adjustment_reject(*, adjustment: Adjustment, by: User, reason: str = "") -> 
     """A supervisor other than the requester turns an adjustment down; nothing reaches the ledger."""
     locked = _lock_open(adjustment)
     if not can_approve(adjustment=locked, user=by):
-        raise NotAllowedToApprove("an adjustment is decided by a supervisor other than the one who asked for it")
+        raise NotAllowedToApprove(_("an adjustment is decided by a supervisor other than the one who asked for it"))
     locked.state = Adjustment.State.REJECTED
     locked.approved_by = by
     locked.decided_at = timezone.now()

@@ -639,6 +639,16 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
         )
 
 
+def _ensure_open(prepared: Sequence[_Prepared]) -> None:
+    """M9: a membership closed while its bill was judged earns nothing. The batch has locked the members' balance
+    rows, which the cancellation holds while it closes the membership and forfeits its points: read now, a closing
+    either committed already (and is seen here) or waits for this bill, whose points it then forfeits."""
+    ids = {p.member.pk for p in prepared}
+    closed = list(Member.objects.filter(pk__in=ids, closed_on__isnull=False).values_list("number", flat=True)[:1])
+    if closed:
+        raise MembershipClosed(f"membership {closed[0]} is closed (M9): it earns no points")
+
+
 def _lock_members(batch: Batch, member_ids: set[int]) -> None:
     """One lock order for everything a batch touches per member (issue 13 item 1): the members' balance rows first,
     in member-id order, as every ledger service locks them (STYLE.md "Lock before you check"). Two transactions
@@ -742,6 +752,7 @@ def bills_record(
             try:
                 with transaction.atomic():
                     _write(fresh, source=source)
+                    _ensure_open(fresh)
                     terms_uses_record(uses=_uses(fresh), how="bill")  # PT3: first use under the terms in force
                 break
             except OperationalError as error:
@@ -758,8 +769,13 @@ def bills_record(
             return bills_record(**again, payloads=payloads)
         return [bills_record(**again, payloads=[o.payload])[0] for o in outcomes]
     except MembershipClosed as error:
-        for p in fresh:
-            p.outcome.error, p.outcome.created, p.outcome.bill_id = error, False, None
+        if len(payloads) == 1:
+            for p in fresh:
+                p.outcome.error, p.outcome.created, p.outcome.bill_id = error, False, None
+        else:
+            # A membership of the batch closed while it was judged: judge each bill again (the closed one is
+            # refused, the others are recorded).
+            return [bills_record(**again, payloads=[o.payload])[0] for o in outcomes]
     return outcomes
 
 
@@ -939,7 +955,19 @@ def bill_refund(
     )
     bill.refunded_amount += amount
     bill.save(update_fields=["refunded_amount"])
-    ledger.points_retract(
-        member=bill.member, bill=bill, refund=refund, points=retract_base, bonus_points=retract_bonus, on=on
+    entry = ledger.points_retract(
+        member=bill.member,
+        bill=bill,
+        refund=refund,
+        points=retract_base,
+        bonus_points=retract_bonus,
+        on=on,
+        only_what_is_left=True,
     )
+    # What lapsed (EX1/EX2) or was forfeited (M9) of the bill's points is not taken a second time: the refund
+    # records what actually left the account.
+    taken = -(entry.points + entry.pending) if entry else 0
+    if taken != refund.points_retracted:
+        refund.points_retracted = taken
+        refund.save(update_fields=["points_retracted"])
     return refund

@@ -9,7 +9,9 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from loyalty.exceptions import lower_text, refusal_text
 from members.models import Member, User
 from members.selectors import settings_on
 
@@ -38,24 +40,36 @@ def claim_submit(
 ) -> Claim:
     """A5: take a member's claim, refusing dates of use older than the claim window or in the future."""
     if kind not in Claim.Kind.values:
-        raise ClaimError(f"kind is one of {', '.join(Claim.Kind.values)}", field="kind")
+        raise ClaimError(refusal_text(_("kind is one of %(kinds)s"), kinds=", ".join(Claim.Kind.values)), field="kind")
     if member.closed_on is not None:
-        raise ClaimError(f"membership {member.number} is closed (M9)", field="member")
+        raise ClaimError(refusal_text(_("membership %(number)s is closed (M9)"), number=member.number), field="member")
     if used_on > today:
-        raise ClaimError("the date of use cannot be in the future", field="used_on")
+        raise ClaimError(_("the date of use cannot be in the future"), field="used_on")
     months = claim_window_months(member=member, on=today)
     oldest = today - relativedelta(months=months)
     if used_on < oldest:
         raise ClaimTooLate(
-            f"missing points or nights must be claimed within {months} months of the date of use (A5); "
-            f"{used_on.isoformat()} is before {oldest.isoformat()}",
+            refusal_text(
+                _(
+                    "missing points or nights must be claimed within %(months)s months of the date of use (A5); "
+                    "%(used_on)s is before %(oldest)s"
+                ),
+                months=months,
+                used_on=used_on.isoformat(),
+                oldest=oldest.isoformat(),
+            ),
             field="used_on",
             window_months=months,
         )
     if hotel is not None and hotel.program_id != member.program_id:
-        raise ClaimError(f"hotel {hotel.code} is not a {member.program.name} hotel", field="hotel")
+        raise ClaimError(
+            refusal_text(
+                _("hotel %(hotel)s is not a %(program)s hotel"), hotel=hotel.code, program=member.program.name
+            ),
+            field="hotel",
+        )
     if not description.strip():
-        raise ClaimError("describe what is missing", field="description")
+        raise ClaimError(_("describe what is missing"), field="description")
     return Claim.objects.create(
         member=member,
         kind=kind,
@@ -69,7 +83,10 @@ def claim_submit(
 def _lock_open(claim: Claim) -> Claim:
     locked = Claim.objects.select_for_update().select_related("member__program").get(pk=claim.pk)
     if locked.state != Claim.State.OPEN:
-        raise ClaimError(f"the claim is already {locked.get_state_display().lower()}", field="state")
+        raise ClaimError(
+            refusal_text(_("the claim is already %(state)s"), state=lower_text(Claim.State(locked.state).label)),
+            field="state",
+        )
     return locked
 
 
@@ -88,7 +105,7 @@ def claim_approve(
     for a supervisor); ``nights`` (a nights claim) become a qualification credit for the year of use (ST2)."""
     locked = _lock_open(claim)
     if points < 0 or nights < 0 or (points == 0 and nights == 0):
-        raise ClaimError("approve with the missing points (or nights), a positive number", field="points")
+        raise ClaimError(_("approve with the missing points (or nights), a positive number"), field="points")
     if points:
         locked.adjustment = adjustment_request(
             member=locked.member,
@@ -119,7 +136,7 @@ def claim_approve(
 def claim_reject(*, claim: Claim, by: User, answer: str) -> Claim:
     """A5: reject a claim with the reason the member sees (required)."""
     if not answer.strip():
-        raise ClaimError("give the member the reason of the rejection", field="answer")
+        raise ClaimError(_("give the member the reason of the rejection"), field="answer")
     locked = _lock_open(claim)
     locked.state = Claim.State.REJECTED
     locked.answer = answer.strip()

@@ -13,7 +13,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
+from loyalty.exceptions import refusal_text
 from members.models import Member, Program
 
 from ..exceptions import EndingError
@@ -25,22 +27,32 @@ Scope = ProgramEnding.Scope
 
 def _check(*, program: Program, scope: str, ends_on: dt.date, announced_on: dt.date, hotel, service, kept) -> None:
     if scope not in Scope.values:
-        raise EndingError(f"unknown scope {scope!r}", scope=["program, hotel or service"])
+        raise EndingError(
+            refusal_text(_("unknown scope %(scope)s"), scope=repr(scope)), scope=["program, hotel or service"]
+        )
     if ends_on < announced_on:
         raise EndingError(
-            f"the last day {ends_on.isoformat()} is before the announcement: an ending is announced ahead (PT2)",
+            refusal_text(
+                _("the last day %(day)s is before the announcement: an ending is announced ahead (PT2)"),
+                day=ends_on.isoformat(),
+            ),
             ends_on=["on or after the announcement"],
         )
     if scope == Scope.HOTEL and (hotel is None or hotel.program_id != program.pk):
-        raise EndingError(f"a hotel of {program.name} is required", hotel=["required"])
+        raise EndingError(
+            refusal_text(_("a hotel of %(program)s is required"), program=program.name), hotel=["required"]
+        )
     if scope == Scope.SERVICE and service not in ProgramEnding.Service.values:
-        raise EndingError("a service is required", service=["required"])
+        raise EndingError(_("a service is required"), service=["required"])
     if kept is not None and (scope != Scope.PROGRAM or kept < ends_on):
         raise EndingError(
-            "points are kept after the last day of the whole program only", points_kept_until=["not after the end"]
+            _("points are kept after the last day of the whole program only"), points_kept_until=["not after the end"]
         )
     if scope == Scope.PROGRAM and ProgramEnding.objects.filter(program=program, scope=Scope.PROGRAM).exists():
-        raise EndingError(f"the end of {program.name} is already announced", scope=["already announced"])
+        raise EndingError(
+            refusal_text(_("the end of %(program)s is already announced"), program=program.name),
+            scope=["already announced"],
+        )
 
 
 def ending_preview(
@@ -77,25 +89,56 @@ def ending_preview(
         lapse_on = valid_until + dt.timedelta(days=1)
         posted, pending, holders = totals["posted"] or 0, totals["pending"] or 0, totals["holders"] or 0
         lines += [
-            f"{members.count():,} open memberships of {program.name} end; uses after {ends_on.isoformat()} "
-            "earn nothing.",
-            f"{holders:,} members hold {posted:,} posted and {pending:,} pending points: they can be redeemed "
-            f"through {valid_until.isoformat()} and lapse on {lapse_on.isoformat()} (PT2).",
+            refusal_text(
+                _("%(count)s open memberships of %(program)s end; uses after %(day)s earn nothing."),
+                count=f"{members.count():,}",
+                program=program.name,
+                day=ends_on.isoformat(),
+            ),
+            refusal_text(
+                _(
+                    "%(holders)s members hold %(posted)s posted and %(pending)s pending points: they can be redeemed "
+                    "through %(valid_until)s and lapse on %(lapse_on)s (PT2)."
+                ),
+                holders=f"{holders:,}",
+                posted=f"{posted:,}",
+                pending=f"{pending:,}",
+                valid_until=valid_until.isoformat(),
+                lapse_on=lapse_on.isoformat(),
+            ),
         ]
     elif scope == Scope.HOTEL:
         lines.append(
-            f"{hotel.code} {hotel.name}: stays and dining after {ends_on.isoformat()} earn nothing; certificates and "
-            "awards of this hotel are not redeemed after that day. Points already earned stay valid."
+            refusal_text(
+                _(
+                    "%(hotel)s: stays and dining after %(day)s earn nothing; certificates and awards of this hotel are "
+                    "not redeemed after that day. Points already earned stay valid."
+                ),
+                hotel=f"{hotel.code} {hotel.name}",
+                day=ends_on.isoformat(),
+            )
         )
     else:
         label = ProgramEnding.Service(service).label
-        lines.append(f"{label} of {program.name} end after {ends_on.isoformat()}. Points already earned stay valid.")
+        lines.append(
+            refusal_text(
+                _("%(service)s of %(program)s end after %(day)s. Points already earned stay valid."),
+                service=label,
+                program=program.name,
+                day=ends_on.isoformat(),
+            )
+        )
     later = Bill.objects.filter(hotel__program=program, paid_on__gt=ends_on)
     if scope == Scope.HOTEL:
         later = later.filter(hotel=hotel)
     if later.exists():
-        lines.append(f"{later.count():,} bills paid after the last day are already recorded; they keep their points.")
-    return {"lines": lines, "members": members.count()}
+        lines.append(
+            refusal_text(
+                _("%(count)s bills paid after the last day are already recorded; they keep their points."),
+                count=f"{later.count():,}",
+            )
+        )
+    return {"lines": [str(line) for line in lines], "members": members.count()}  # in the language of the reader
 
 
 @transaction.atomic
@@ -152,10 +195,13 @@ def ending_lapse(*, ending: ProgramEnding, as_of: dt.date, created_by=None) -> i
     ended). Run again, it changes nothing. Returns the number of memberships closed."""
     ending = ProgramEnding.objects.select_for_update().select_related("program").get(pk=ending.pk)
     if ending.scope != Scope.PROGRAM:
-        raise EndingError("only the end of the whole program lapses the remaining points (PT2)", scope=["program"])
+        raise EndingError(_("only the end of the whole program lapses the remaining points (PT2)"), scope=["program"])
     if as_of <= ending.points_valid_until:
         raise EndingError(
-            f"the points are valid through {ending.points_valid_until.isoformat()}: they lapse after that day (PT2)",
+            refusal_text(
+                _("the points are valid through %(day)s: they lapse after that day (PT2)"),
+                day=ending.points_valid_until.isoformat(),
+            ),
             as_of=[f"after {ending.points_valid_until.isoformat()}"],
         )
     closed = 0

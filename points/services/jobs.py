@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django.db.models import F, IntegerField, Min, QuerySet, Sum, Value
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from loyalty import metrics
+from loyalty.exceptions import refusal_text
 from members.models import Member, Program
 
 from ..exceptions import JobAlreadyRunning
@@ -88,7 +90,13 @@ def job_run(*, job: str, program: Program, as_of: dt.date) -> Iterator[JobRun]:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(job, program)])
                     if not cursor.fetchone()[0]:
-                        raise JobAlreadyRunning(f"{job} for {program.code} is running in another worker")
+                        raise JobAlreadyRunning(
+                            refusal_text(
+                                _("%(job)s for %(program)s is running in another worker"),
+                                job=job,
+                                program=program.code,
+                            )
+                        )
                     # Each statement groups up to a million rows: room to hash and sort them in memory.
                     cursor.execute("SET LOCAL work_mem = '64MB'")
             yield run

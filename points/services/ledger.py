@@ -22,9 +22,11 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy
 
 from loyalty import metrics
 from loyalty.db import Batch, ids_reserve
+from loyalty.exceptions import refusal_text
 from members.models import Member
 
 from ..exceptions import InsufficientPoints, MembershipClosed
@@ -71,7 +73,9 @@ def _apply(balance: MemberBalance, *, points: int = 0, pending: int = 0) -> None
 
 def _ensure_open(member: Member) -> None:
     if member.closed_on is not None:
-        raise MembershipClosed(f"membership {member.number} is closed", member=member.number)
+        raise MembershipClosed(
+            refusal_text(gettext_lazy("membership %(number)s is closed"), number=member.number), member=member.number
+        )
 
 
 def _settle_debts(*, entry: LedgerEntry, lots: Sequence[PointLot]) -> None:
@@ -191,7 +195,13 @@ def _debit(
     available = available_points(member=member, on=on)
     if available < points:
         raise InsufficientPoints(
-            f"{points:,} points asked for, {max(available, 0):,} available", requested=points, available=available
+            refusal_text(
+                gettext_lazy("%(points)s points asked for, %(available)s available"),
+                points=f"{points:,}",
+                available=f"{max(available, 0):,}",
+            ),
+            requested=points,
+            available=available,
         )
     entry = LedgerEntry.objects.create(
         member=member, kind=kind, points=-points, pending=0, used_on=on, effective_on=on, **entry_fields
@@ -437,19 +447,49 @@ def points_transfer(*, giver: Member, receiver: Member, on: dt.date, transfer) -
 
 
 @transaction.atomic
+def _retractable(bill) -> int:
+    """R1 with EX1/EX2 and M9: what a refund of ``bill`` may still take back. The bill earned its lots' points; what
+    earlier refunds took, what lapsed at the end of its validity and what a cancellation forfeited are gone already,
+    and taking them again would cost the member the same points twice (a lapse or forfeiture is not a redemption:
+    only redeemed points become a debt). Read under the member's balance lock."""
+    from django.db.models import Sum
+
+    lots = PointLot.objects.filter(entry__bill=bill, points__gt=0).aggregate(
+        earned=Sum("points", default=0), lapsed=Sum("lapsed", default=0)
+    )
+    forfeited = LotConsumption.objects.filter(lot__entry__bill=bill, lot__points__gt=0, entry__kind=EntryKind.FORFEIT)
+    retracted = LedgerEntry.objects.filter(bill=bill, kind=EntryKind.RETRACT).aggregate(
+        n=Sum(-(F("points") + F("pending")), default=0)
+    )["n"]
+    gone = forfeited.aggregate(n=Sum("points", default=0))["n"] + lots["lapsed"] + retracted
+    return max(0, lots["earned"] - gone)
+
+
 def points_retract(
-    *, member: Member, bill, refund, points: int, bonus_points: int, on: dt.date, reason: str = "R1"
+    *,
+    member: Member,
+    bill,
+    refund,
+    points: int,
+    bonus_points: int,
+    on: dt.date,
+    reason: str = "R1",
+    only_what_is_left: bool = False,
 ) -> LedgerEntry | None:
     """R1: take back a refunded part's points: from the bill's own lots (pending first), then other valid posted
     lots soonest-expiring first (EX4), and what is still missing becomes a debt: the balance goes negative and
     stays so past any validity (EX5) until later earnings pay it off."""
+    balance = balance_lock(member=member)
     total = points + bonus_points
+    if only_what_is_left:  # a refund: not what lapsed or was forfeited of the bill's points (``_retractable``)
+        total = min(total, _retractable(bill))
     if total <= 0:
         return None
-    balance = balance_lock(member=member)
     own = list(PointLot.objects.filter(entry__bill=bill, remaining__gt=0).order_by("state", "expires_on", "id"))
     own_pending = [lot for lot in own if lot.state == PointLot.State.PENDING]
-    own_posted = [lot for lot in own if lot.state == PointLot.State.POSTED and lot.expires_on >= on]
+    # The bill's own posted lots first, also one past its validity that the expiry job has not reached yet: its
+    # points are the ones refunded, and taking them now means the job does not lapse them a second time.
+    own_posted = [lot for lot in own if lot.state == PointLot.State.POSTED]
     from_pending = min(total, sum(lot.remaining for lot in own_pending))
     entry = LedgerEntry.objects.create(
         member=member,

@@ -87,7 +87,7 @@ def _count(row: dict, column: str, *, required: bool = True) -> int:
         if required:
             raise BadRow(f"{column} is empty")
         return 0
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise BadRow(f"{column} is not a whole number: {raw!r}")
     return int(raw)
 
@@ -150,7 +150,7 @@ def _migrate_points(member: Member, points: int, reason: str) -> None:
 def legacy_import_oci_row(*, program: Program, row: dict) -> Member | None:
     """ST3 for one OCI member; ``None``: already imported."""
     oci = (row.get("oci_number") or "").strip()
-    if not (oci.isdigit() and len(oci) == 6):
+    if not (oci.isascii() and oci.isdigit() and len(oci) == 6):
         raise BadRow(f"oci_number must have 6 digits: {oci!r}")
     balance, earned_2012, q1 = (_count(row, c) for c in ("points_2013_03_31", "points_2012", "points_2013_q1"))
     if Card.objects.filter(program=program, kind=Card.Kind.OCI, number=oci).exists():

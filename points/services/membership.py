@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from loyalty.exceptions import refusal_text
 from members.exceptions import MembersError, MembershipClosed
 from members.models import Member
 from members.services.membership import CANCEL_REASONS, member_close
@@ -30,7 +32,13 @@ def member_cancel(*, member: Member, reason: str, on: dt.date, created_by=None) 
     ledger.balance_lock(member=member)
     locked = Member.objects.select_for_update().select_related("program").get(pk=member.pk)
     if locked.closed_on is not None:
-        raise MembershipClosed(f"membership {locked.number} is already closed ({locked.closed_reason})")
+        raise MembershipClosed(
+            refusal_text(
+                _("membership %(number)s is already closed (%(reason)s)"),
+                number=locked.number,
+                reason=Member.ClosedReason(locked.closed_reason).label if locked.closed_reason else "",
+            )
+        )
     ledger.points_forfeit(member=locked, on=on, reason=f"M9 {reason}", created_by=created_by)
     member_close(member=locked, reason=reason, on=on)
     member.closed_on, member.closed_reason = locked.closed_on, locked.closed_reason

@@ -23,6 +23,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext
 
 from loyalty import clock
 from members.models import Member, User
@@ -34,18 +35,22 @@ from .ledger import LotSpec, balances_lock, lots_post, points_credit, points_deb
 
 
 def merge_refusals(*, survivor: Member, duplicate: Member) -> list[str]:
-    """Why the two memberships cannot be merged (empty: they can)."""
+    """Why the two memberships cannot be merged (empty: they can), in the reader's language."""
     reasons = []
     if survivor.pk == duplicate.pk:
-        reasons.append("a membership is not merged into itself")
+        reasons.append(gettext("a membership is not merged into itself"))
     if survivor.program_id != duplicate.program_id:
-        reasons.append("the memberships belong to different programs: a person in both programs keeps both")
+        reasons.append(gettext("the memberships belong to different programs: a person in both programs keeps both"))
     for member in (survivor, duplicate):
         if member.closed_on is not None:
-            reasons.append(f"membership {member.number} is closed ({member.get_closed_reason_display()})")
+            reasons.append(
+                gettext("membership %(number)s is closed (%(reason)s)")
+                % {"number": member.number, "reason": member.get_closed_reason_display()}
+            )
     if PointLot.objects.filter(member=duplicate, remaining__lt=0).exists():
         reasons.append(
-            f"membership {duplicate.number} has a negative balance (R1): the office settles it before the merge"
+            gettext("membership %(number)s has a negative balance (R1): the office settles it before the merge")
+            % {"number": duplicate.number}
         )
     return reasons
 

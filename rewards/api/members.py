@@ -257,7 +257,7 @@ class QualificationView(APIView):
         },
     )
     def get(self, request: Request, card: str, year: str) -> Response:
-        if not (year.isdigit() and 1900 <= int(year) <= 9999):
+        if not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 9999):
             raise serializers.ValidationError({"year": [f"{year!r} is not a year (like 2025)."]})
         member = _member(request.auth, card)
         result = qualification(member=member, year=int(year))

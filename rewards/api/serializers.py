@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from loyalty.api.fields import StrictIntegerField
 from points.models import Hotel
 
 from ..models import Award
@@ -15,11 +16,12 @@ MAX_CERTIFICATES = 20  # per request through the API (a shape limit; the rules a
 class CertificateRequestSerializer(serializers.Serializer):
     """NR1, NR2: how many certificates, handed over at which Group Hotel during the stay arriving when."""
 
-    count = serializers.IntegerField(
-        min_value=1, max_value=MAX_CERTIFICATES, help_text="Certificates (k x 5,000 points)."
-    )
+    count = StrictIntegerField(min_value=1, max_value=MAX_CERTIFICATES, help_text="Certificates (k x 5,000 points).")
     hotel = StrictCharField(max_length=Hotel._meta.get_field("code").max_length, help_text="A Group Hotel in Japan.")
-    arrival_on = serializers.DateField(help_text="At least 10 days (Default) after today (NR2).")
+    arrival_on = serializers.DateField(
+        help_text="At least 10 days (Default) after today (NR2), and not after the validity of the certificates "
+        "issued today (NR3; else `invalid`)."
+    )
 
 
 class CertificateSerializer(serializers.Serializer):

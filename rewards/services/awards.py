@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from loyalty.exceptions import lower_text, refusal_text
 from members.models import Member
 from members.services.terms import terms_use_record
 from points.models import EntryKind, Hotel, LedgerEntry
@@ -103,7 +105,12 @@ def _locked_request(redemption: AwardRedemption) -> AwardRedemption:
     )
     if locked.state != AwardRedemption.State.REQUESTED:
         raise IllegalTransition(
-            f"the request for {locked.award.code} is already {locked.get_state_display().lower()}", state=[locked.state]
+            refusal_text(
+                _("the request for %(award)s is already %(state)s"),
+                award=locked.award.code,
+                state=lower_text(AwardRedemption.State(locked.state).label),
+            ),
+            state=[locked.state],
         )
     return locked
 
@@ -122,7 +129,7 @@ def award_request_refuse(*, redemption: AwardRedemption, answer: str, on: dt.dat
     """OR1: the office refuses a Gift Award request with an answer the member sees; the held points come back,
     each with its expiry date (``points.services.holds``)."""
     if not (answer or "").strip():
-        raise IllegalTransition("a refusal needs an answer to the member", answer=["required"])
+        raise IllegalTransition(_("a refusal needs an answer to the member"), answer=["required"])
     locked = _locked_request(redemption)
     hold = LedgerEntry.objects.get(award_redemption=locked, kind=EntryKind.REDEEM)
     holds.points_release(

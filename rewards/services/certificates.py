@@ -12,7 +12,9 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from loyalty.exceptions import lower_text, refusal_text
 from members.models import Member
 from members.selectors import settings_on
 from members.services.terms import terms_use_record
@@ -70,7 +72,9 @@ def registration_number(*, request_id: int, index: int) -> str:
 
 def is_valid_registration_number(number: str) -> bool:
     digits = number.removeprefix(NUMBER_PREFIX)
-    return number.startswith(NUMBER_PREFIX) and digits.isdigit() and check_digit(digits[:-1]) == digits[-1]
+    if not (number.startswith(NUMBER_PREFIX) and digits.isascii() and digits.isdigit()):
+        return False
+    return check_digit(digits[:-1]) == digits[-1]
 
 
 def _ensure_open_locked(member: Member) -> None:
@@ -119,6 +123,14 @@ def certificates_request(
             f"arrival on {earliest.isoformat()} or later",
             arrival_on=[f"on or after {earliest.isoformat()}"],
         )
+    valid_until = today + relativedelta(months=settings.certificate_validity_months)
+    if arrival_on > valid_until:
+        # NR2/NR3: handed over during that stay, they would already have expired: nothing to redeem them for.
+        raise InvalidRedemption(
+            f"certificates requested today are valid until {valid_until.isoformat()} (NR3): "
+            f"an arrival on {arrival_on.isoformat()} could not use them",
+            arrival_on=[f"on or before {valid_until.isoformat()}"],
+        )
     points = count * settings.certificate_points
 
     # Lock before you check: the balance row first, then the membership and the points under the lock.
@@ -143,7 +155,6 @@ def certificates_request(
         created_by=created_by,
     )
     ledger.points_debit(member=member, kind=EntryKind.REDEEM, points=points, on=today, certificate_request=request)
-    valid_until = today + relativedelta(months=settings.certificate_validity_months)
     Certificate.objects.bulk_create(
         [
             Certificate(
@@ -175,22 +186,49 @@ def certificate_advance(
     current = certificate.state
     if to_state == State.EXPIRED:
         if current in (State.USED, State.EXPIRED):
-            raise IllegalTransition(f"certificate {certificate.number} is already {current}", state=[current])
+            raise IllegalTransition(
+                refusal_text(
+                    _("certificate %(number)s is already %(state)s"),
+                    number=certificate.number,
+                    state=lower_text(State(current).label),
+                ),
+                state=[current],
+            )
         if certificate.valid_until >= on:
             raise IllegalTransition(
-                f"certificate {certificate.number} is valid until {certificate.valid_until.isoformat()}: "
-                "it expires only after that date",
+                refusal_text(
+                    _("certificate %(number)s is valid until %(day)s: it expires only after that date"),
+                    number=certificate.number,
+                    day=certificate.valid_until.isoformat(),
+                ),
                 state=["still valid"],
             )
     else:
         if to_state not in TRANSITIONS.get(current, ()):
-            hint = " (a certificate is used only once handed over)" if to_state == State.USED else ""
+            message = (
+                _(
+                    "certificate %(number)s cannot go from %(state)s to %(to_state)s (a certificate is used only once "
+                    "handed over)"
+                )
+                if to_state == State.USED
+                else _("certificate %(number)s cannot go from %(state)s to %(to_state)s")
+            )
             raise IllegalTransition(
-                f"certificate {certificate.number} cannot go from {current} to {to_state}{hint}", state=[current]
+                refusal_text(
+                    message,
+                    number=certificate.number,
+                    state=lower_text(State(current).label),
+                    to_state=lower_text(State(to_state).label) if to_state in State.values else to_state,
+                ),
+                state=[current],
             )
         if certificate.valid_until < on:
             raise IllegalTransition(
-                f"certificate {certificate.number} expired after {certificate.valid_until.isoformat()}",
+                refusal_text(
+                    _("certificate %(number)s expired after %(day)s"),
+                    number=certificate.number,
+                    day=certificate.valid_until.isoformat(),
+                ),
                 state=["expired"],
             )
     update = ["state"]
@@ -216,12 +254,15 @@ def certificate_advance(
 
 
 REFUSED_PURPOSES = {
-    CertificateUse.Purpose.DEPOSIT: "a Reward Certificate is not valid as a deposit (NR3)",
-    CertificateUse.Purpose.LATER_PAYMENT: "a Reward Certificate pays on the day of use only, not a payment at a "
-    "later date (NR3)",
-    CertificateUse.Purpose.CASH_VOUCHER: "a Reward Certificate is not valid for purchasing cash vouchers (NR3)",
-    CertificateUse.Purpose.GIFT_CERTIFICATE: "a Reward Certificate is not valid for purchasing gift certificates (NR3)",
-    CertificateUse.Purpose.TICKET: "a Reward Certificate is not valid for purchasing tickets of any kind (NR3)",
+    CertificateUse.Purpose.DEPOSIT: _("a Reward Certificate is not valid as a deposit (NR3)"),
+    CertificateUse.Purpose.LATER_PAYMENT: _(
+        "a Reward Certificate pays on the day of use only, not a payment at a later date (NR3)"
+    ),
+    CertificateUse.Purpose.CASH_VOUCHER: _("a Reward Certificate is not valid for purchasing cash vouchers (NR3)"),
+    CertificateUse.Purpose.GIFT_CERTIFICATE: _(
+        "a Reward Certificate is not valid for purchasing gift certificates (NR3)"
+    ),
+    CertificateUse.Purpose.TICKET: _("a Reward Certificate is not valid for purchasing tickets of any kind (NR3)"),
 }
 
 
@@ -244,17 +285,25 @@ def _use(
     if purpose in REFUSED_PURPOSES:
         raise _refuse(REFUSED_PURPOSES[purpose])
     if purpose not in CertificateUse.ACCEPTED:
-        raise _refuse(f"unknown purpose {purpose!r}: accommodation or dining")
+        raise _refuse(refusal_text(_("unknown purpose %(purpose)s: accommodation or dining"), purpose=repr(purpose)))
     member = certificate.member
     used_on = on
     if bill is not None:
         if bill.hotel.program_id != member.program_id:
-            raise IllegalTransition(f"bill {bill.number} is not a New Otani bill", bill=["not a New Otani bill"])
+            raise IllegalTransition(
+                refusal_text(_("bill %(number)s is not a New Otani bill"), number=bill.number),
+                bill=["not a New Otani bill"],
+            )
         used_on = bill.paid_on
         if bill.paid_on > certificate.valid_until:
             raise IllegalTransition(
-                f"certificate {certificate.number} was valid until {certificate.valid_until.isoformat()}, "
-                f"bill {bill.number} was paid on {bill.paid_on.isoformat()}",
+                refusal_text(
+                    _("certificate %(number)s was valid until %(day)s, bill %(bill)s was paid on %(paid_on)s"),
+                    number=certificate.number,
+                    day=certificate.valid_until.isoformat(),
+                    bill=bill.number,
+                    paid_on=bill.paid_on.isoformat(),
+                ),
                 bill=["paid after the certificate's validity"],
             )
         if bill.settlement != "on_the_spot":
@@ -273,15 +322,25 @@ def _use(
     ensure_not_ended(program=member.program, service="certificates", on=used_on, hotel_id=hotel.pk)
     if not hotel_is_eligible(hotel=hotel, member=member):
         raise _refuse(
-            f"hotel {hotel.code} is not a New Otani Group Hotel in Japan: a certificate pays there only (NR3)",
+            refusal_text(
+                _("hotel %(hotel)s is not a New Otani Group Hotel in Japan: a certificate pays there only (NR3)"),
+                hotel=hotel.code,
+            ),
             hotel=["not a Group Hotel in Japan"],
         )
     if purpose == CertificateUse.Purpose.DINING:
         if outlet is None or outlet.hotel_id != hotel.pk:
-            raise _refuse(f"dining needs the restaurant or bar of {hotel.code} (NR3)", outlet=["required"])
+            raise _refuse(
+                refusal_text(_("dining needs the restaurant or bar of %(hotel)s (NR3)"), hotel=hotel.code),
+                outlet=["required"],
+            )
         if not outlet_designated_on(outlet=outlet, on=used_on):
             raise _refuse(
-                f"{outlet.name} was not a designated restaurant/bar on {used_on.isoformat()} (NR3, NE2)",
+                refusal_text(
+                    _("%(outlet)s was not a designated restaurant/bar on %(day)s (NR3, NE2)"),
+                    outlet=outlet.name,
+                    day=used_on.isoformat(),
+                ),
                 outlet=["not designated on the day of use"],
             )
     elif purpose == CertificateUse.Purpose.ACCOMMODATION and bill is None:
@@ -290,12 +349,20 @@ def _use(
         amount = certificate.value
     if not 1 <= amount <= certificate.value:
         raise _refuse(
-            f"a certificate pays at most its value, JPY {certificate.value:,}; no change is given (NR3)",
+            refusal_text(
+                _("a certificate pays at most its value, JPY %(value)s; no change is given (NR3)"),
+                value=f"{certificate.value:,}",
+            ),
             amount=[f"1 to {certificate.value}"],
         )
     if used_on > certificate.valid_until:
         raise IllegalTransition(
-            f"certificate {certificate.number} expired after {certificate.valid_until.isoformat()}", state=["expired"]
+            refusal_text(
+                _("certificate %(number)s expired after %(day)s"),
+                number=certificate.number,
+                day=certificate.valid_until.isoformat(),
+            ),
+            state=["expired"],
         )
     CertificateUse.objects.create(
         certificate=certificate,
@@ -334,8 +401,15 @@ def certificate_use(
     certificate = Certificate.objects.select_for_update().select_related("member").get(pk=certificate.pk)
     if certificate.state != State.HANDED_OVER:
         raise IllegalTransition(
-            f"certificate {certificate.number} cannot go from {certificate.state} to used "
-            "(a certificate is used only once handed over)",
+            refusal_text(
+                _(
+                    "certificate %(number)s cannot go from %(state)s to %(to_state)s (a certificate is used only once "
+                    "handed over)"
+                ),
+                number=certificate.number,
+                state=lower_text(State(certificate.state).label),
+                to_state=lower_text(State.USED.label),
+            ),
             state=[certificate.state],
         )
     return _use(certificate, purpose=purpose, hotel=hotel, outlet=outlet, amount=amount, on=on, bill=bill, by=by)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
+
+from loyalty.exceptions import refusal_text
 from members.models import Program
 from points import endings
 
@@ -16,6 +19,10 @@ def ensure_not_ended(*, program: Program, service: str, on: dt.date, hotel_id: i
     ending = endings.service_ended(program=program, service=service, on=on, hotel_id=hotel_id)
     if ending is not None:
         raise ServiceEnded(
-            f"{ending.note or 'this service ended'} (PT2: ended after {ending.ends_on.isoformat()})",
+            refusal_text(
+                _("%(note)s (PT2: ended after %(day)s)"),
+                note=ending.note or _("this service ended"),
+                day=ending.ends_on.isoformat(),
+            ),
             field="hotel" if ending.scope == "hotel" else "member",
         )

@@ -1,0 +1,52 @@
+"""Request handling the API needs before any view: chunked bodies, and no slash-appending redirect.
+
+Bodies sent with ``Transfer-Encoding: chunked`` (no ``Content-Length``), as HTTP clients that stream do.
+
+Django reads exactly ``Content-Length`` bytes of a request (none when it is absent), so a chunked
+``{"amount": 5000}`` refund reached the view as no body at all, which means ``{}``: the whole bill (found by a
+hostile review of issue 13). The server (gunicorn) gives the de-chunked body in ``wsgi.input``; this middleware,
+first in the chain, reads it (at most one byte past the largest body the site takes, so an endless stream cannot
+fill the memory) and hands it on with its length, so every parser sees the body the client sent and the size limits
+(``413 too_large``) apply to it as to any other."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
+
+API_PREFIX = "/api/"
+
+
+def _limit() -> int:
+    return max(
+        int(getattr(settings, "API_MAX_BODY_BYTES", 1024 * 1024)),
+        int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2_621_440),
+    )
+
+
+class ChunkedBodyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower() and not meta.get("CONTENT_LENGTH"):
+            stream = meta.get("wsgi.input")
+            body = stream.read(_limit() + 1) if stream is not None else b""
+            meta["CONTENT_LENGTH"] = str(len(body))
+            request._stream = LimitedStream(io.BytesIO(body), len(body))
+        return self.get_response(request)
+
+
+class CommonMiddleware(DjangoCommonMiddleware):
+    """Django's, without ``APPEND_SLASH`` under ``/api/``: a ``POST /api/v1/bills`` answered ``301`` with an empty
+    body, which clients follow with a ``GET`` (or, with DEBUG, a 500). An API client gets the contract's ``404``
+    naming the path it meant instead (``loyalty.api.errors.api_not_found``); pages keep the redirect."""
+
+    def should_redirect_with_slash(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            return False
+        return super().should_redirect_with_slash(request)
