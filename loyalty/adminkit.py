@@ -10,24 +10,33 @@
 * :class:`ScopedRelatedFieldListFilter`: a related-object filter that offers only the objects in the user's scope.
 * :class:`ModelAdmin`, :class:`HistoryAdmin`, :class:`TabularInline`: the office's look (django-unfold's base
   classes, and simple-history's history pages in it); every ModelAdmin and inline of the project builds on them.
+  Numbers as people read them everywhere (lists, read-only fields, inlines: ¥1,234 and 1,234), "—" for nothing,
+  no empty sections (an inline with no rows on a page that cannot add any, a fieldset with no field), history
+  entries in words.
 * :func:`trial_run` (a form that shows a service's refusal before saving), :func:`answer_step` (an action that asks
   for input first), :func:`html_table`, ``MEMBER_SEARCH`` (search a member's rows by any card number or name).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
@@ -37,49 +46,169 @@ from loyalty.exceptions import LoyaltyError
 # --- The office's look: django-unfold's base classes, for every admin ------------------------------------------
 
 
-def _readable_column(model, name):
-    """A list column of whole numbers as people read them: yen (a field named in JPY) as ¥1,234, points and counts
-    as 1,234. Other columns as they are."""
+EMPTY = "—"  # what the office shows for nothing (never "None", "-" or an empty cell)
+
+
+# Whole numbers that are not quantities: shown as they are (a year is 2026, never 2,026).
+NOT_QUANTITIES = frozenset({"next_serial", "number_digits", "position", "status"})
+
+
+def _number_field(model, name):
+    """The model field ``name`` if it holds whole numbers people read (points, yen, counts), else ``None``."""
     if not isinstance(name, str):
-        return name
+        return None
     try:
         field = model._meta.get_field(name)
-    except Exception:  # a method or an admin's display: as declared
-        return name
+    except (FieldDoesNotExist, TypeError):  # a method or an admin's display: as declared
+        return None
     if (
         not isinstance(field, models.IntegerField)
         or isinstance(field, models.AutoField | models.BigAutoField)
         or field.choices
         or field.primary_key
+        or field.is_relation
+        or name in NOT_QUANTITIES
+        or name == "year"
+        or name.endswith("_year")
     ):
-        return name
+        return None
+    return field
+
+
+def _shows_yen(field) -> bool:
     with translation.override("en"):
-        in_yen = "JPY" in str(field.verbose_name)
-    show = yen if in_yen else number
+        return "JPY" in str(field.verbose_name)
+
+
+def readable_number(field, value) -> str:
+    """A whole number of ``field`` as people read it: yen (a field named in JPY) as ¥1,234, others as 1,234."""
+    if value is None or value == "":
+        return EMPTY
+    return yen(value) if _shows_yen(field) else number(value)
+
+
+def _readable_column(model, name):
+    """A list column of whole numbers as people read them: yen (a field named in JPY) as ¥1,234, points and counts
+    as 1,234. Other columns as they are."""
+    field = _number_field(model, name)
+    if field is None:
+        return name
 
     @admin.display(description=field.verbose_name, ordering=name)
     def column(obj):
-        value = getattr(obj, name)
-        return "—" if value is None else show(value)
+        return readable_number(field, getattr(obj, name))
 
     column.__name__ = name
     return column
 
 
+def _readable_preprocessors(model) -> dict:
+    """django-unfold's ``readonly_preprocess_fields``: each read-only field of whole numbers of ``model``, shown
+    with separators (yen as ¥) on change pages."""
+
+    def preprocess(field):
+        def shown(contents):
+            try:
+                return readable_number(field, int(str(contents)))
+            except (TypeError, ValueError):
+                return contents
+
+        return shown
+
+    return {
+        field.name: preprocess(field)
+        for field in model._meta.concrete_fields
+        if _number_field(model, field.name) is not None
+    }
+
+
+def _readable_field_name(model_admin, name):
+    """For a read-only inline: the name of a display method showing the whole numbers of field ``name`` as people
+    read them (made once per inline class), or ``name`` itself."""
+    column = _readable_column(model_admin.model, name)
+    if column is name:
+        return name
+    alias = f"{name}_readable"
+    if not hasattr(type(model_admin), alias):
+
+        def method(self, obj, _column=column):
+            return _column(obj)
+
+        method.short_description = column.short_description
+        method.admin_order_field = name
+        setattr(type(model_admin), alias, method)
+    return alias
+
+
 class ModelAdmin(UnfoldModelAdmin):
     """Every ModelAdmin of the office: unfold's look, filters applied with a button (one query, not one per click),
-    a warning before leaving a form with unsaved changes, numbers in lists with separators (yen as ¥)."""
+    a warning before leaving a form with unsaved changes, numbers with separators (yen as ¥) in lists and read-only
+    fields, "—" for nothing, and no fieldset without a field."""
 
     list_filter_submit = True
     warn_unsaved_form = True
     compressed_fields = True
+    empty_value_display = EMPTY
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.readonly_preprocess_fields = {**_readable_preprocessors(model), **self.readonly_preprocess_fields}
 
     def get_list_display(self, request):
         return [_readable_column(self.model, name) for name in super().get_list_display(request)]
 
+    def get_fieldsets(self, request, obj=None):
+        return [(name, options) for name, options in super().get_fieldsets(request, obj) if options.get("fields")]
+
+
+class _HistoryInWords(HistoricalRecordContextHelper):
+    """A history entry's changes as people read them: labels for codes, yes/no, ¥ and separators, the office's
+    date format, the related row by its name, and "—" for nothing (never "None" nor "Deleted user (pk=None)").
+    ``labels``: the labels of the codes a list field holds (``HistoryAdmin.history_labels``)."""
+
+    def __init__(self, model, historical_record, *, labels=None):
+        super().__init__(model, historical_record)
+        self.labels = labels or {}
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):
+            return EMPTY if value.pk is None else _("a deleted %(kind)s") % {"kind": value.model._meta.verbose_name}
+        if value is None or value == "" or value == []:
+            return EMPTY
+        if getattr(field, "many_to_many", False):
+            return ", ".join(str(v) for v in super().prepare_delta_change_value(change, value)) or EMPTY
+        if getattr(field, "choices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if _number_field(self.model, change.field) is not None:
+            return readable_number(field, value)
+        if isinstance(value, dt.datetime):
+            return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+        if isinstance(value, dt.date):
+            return date_format(value, "DATE_FORMAT")
+        if isinstance(value, list | tuple):  # a list of codes (program settings): by their labels
+            labels = self.labels.get(change.field, {})
+            return ", ".join(str(labels.get(v, v)) if isinstance(v, str) else str(v) for v in value)
+        return value
+
 
 class HistoryAdmin(SimpleHistoryAdmin, ModelAdmin):
-    """A ModelAdmin whose rows keep their history (django-simple-history), with the history pages in the look."""
+    """A ModelAdmin whose rows keep their history (django-simple-history), with the history pages in the look: each
+    entry says when, what happened, who did it and what changed, in words (no internal ids)."""
+
+    object_history_list_template = "admin/office_history_list.html"
+
+    def history_view_title(self, request, obj):
+        return _("History of %(name)s") % {"name": obj}
+
+    def history_labels(self, request) -> dict:
+        """The labels of the codes held in list fields ({field: {code: label}}), for the history in words."""
+        return {}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _HistoryInWords(self.model, historical_record, labels=self.history_labels(request))
 
 
 class _LabelledInlineMixin:
@@ -94,11 +223,16 @@ class _LabelledInlineMixin:
 
 
 class TabularInline(_LabelledInlineMixin, UnfoldTabularInline):
-    pass
+    """A table of related rows under its columns' headers (no title line repeating each row), left out of a page
+    when it has no row and the user cannot add one (no empty section under a bare header)."""
+
+    template = "admin/edit_inline/office_tabular.html"
+    empty_value_display = EMPTY
+    hide_title = True
 
 
 class StackedInline(UnfoldStackedInline):
-    pass
+    empty_value_display = EMPTY
 
 
 # --- Shared pieces ---------------------------------------------------------------------------------------------
@@ -179,6 +313,22 @@ class StaffScopeMixin(ScopedChoicesMixin):
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
 
+    def out_of_scope(self) -> PermissionDenied:
+        """The refusal of a row the user may not open (another program's, another hotel's) or that is not there: a
+        page in the office's look with a way back (``loyalty.office.errors``), never the row's internal id."""
+        return PermissionDenied(
+            str(
+                _("This %(name)s is not one your office may open, or it is no longer there.")
+                % {"name": self.opts.verbose_name}
+            )
+        )
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """A row's page the user may not open: back to the work queue, with the refusal in words (Django's own
+        message would name the row's internal id)."""
+        self.message_user(request, self.out_of_scope().args[0], messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+
     def _ensure_in_scope(self, request, object_id) -> None:
         if request.user.is_superuser:
             return
@@ -187,7 +337,7 @@ class StaffScopeMixin(ScopedChoicesMixin):
         except (ValueError, ValidationError):
             found = False
         if not found:
-            raise Http404
+            raise self.out_of_scope()
 
     # simple-history's views fall back to the history rows when get_queryset does not find the object: check the
     # scope first, so staff never read another program's history. History is for reading: no revert from here.
@@ -220,12 +370,19 @@ class ReadOnlyAdminMixin:
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, ScopedChoicesMixin, TabularInline):
+    """Related rows to read: whole numbers with separators (yen as ¥)."""
+
     extra = 0
     can_delete = False
     show_change_link = False
 
+    def __init__(self, parent_model, admin_site):
+        super().__init__(parent_model, admin_site)
+        names = self.fields or [f.name for f in self.model._meta.fields if not f.primary_key]
+        self.fields = tuple(_readable_field_name(self, name) for name in names)
+
     def get_readonly_fields(self, request, obj=None):
-        return self.fields or [f.name for f in self.model._meta.fields]
+        return self.fields
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -243,10 +400,11 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
-def html_table(headers: list[str], rows: list[tuple]) -> str:
-    """A small read-only HTML table (escaped) for the panels of change pages."""
+def html_table(headers: list[str], rows: list[tuple], *, empty=None) -> str:
+    """A small read-only HTML table (escaped) for the panels of change pages; ``empty``: what to say instead when
+    there is no row (Default: "Nothing yet.")."""
     if not rows:
-        return format_html("<p>{}</p>", _("None."))
+        return format_html('<p class="office-note">{}</p>', empty or _("Nothing yet."))
     head = format_html_join("", "<th>{}</th>", ((h,) for h in headers))
     body = format_html_join(
         "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)

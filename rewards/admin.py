@@ -11,6 +11,12 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path as url_path
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import ActionForm
 
@@ -22,6 +28,7 @@ from loyalty.adminkit import (
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
     answer_step,
+    yen,
 )
 from loyalty.exceptions import LoyaltyError
 from points.models import Bill, Outlet
@@ -74,6 +81,39 @@ class CertificateActionForm(ActionForm):
     )
     amount = forms.IntegerField(label=_("Amount paid (JPY)"), required=False, min_value=1)
     outlet = forms.CharField(label=_("Restaurant/bar code (dining)"), required=False, max_length=20)
+
+
+class CertificateUseForm(forms.Form):
+    """NR3 at the front desk: the certificate by its registration number and what it paid (a bill, or the purpose
+    and amount); the outlet among the hotel's own restaurants and bars, by name."""
+
+    number = forms.CharField(label=_("Registration number of the certificate"), max_length=20)
+    bill_number = forms.CharField(
+        label=_("Bill it paid (optional)"),
+        required=False,
+        max_length=60,
+        help_text=_("The bill number at your hotel, or HOTEL/NUMBER. With a bill, what it paid is the bill's."),
+    )
+    purpose = forms.ChoiceField(
+        label=_("What it paid for (NR3)"),
+        required=False,
+        choices=[("", _("as on the bill")), *CertificateUse.Purpose.choices],
+    )
+    amount = forms.IntegerField(label=_("Amount paid (¥)"), required=False, min_value=1)
+    outlet = forms.ModelChoiceField(
+        label=_("Restaurant or bar (dining)"), required=False, queryset=Outlet.objects.none()
+    )
+
+    def __init__(self, *args, outlets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if outlets is not None:
+            self.fields["outlet"].queryset = outlets
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("bill_number") and not data.get("purpose"):
+            raise forms.ValidationError(_("Give the bill the certificate paid, or what it paid for."))
+        return data
 
 
 @admin.register(Award)
@@ -158,17 +198,8 @@ class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
 
     program_path = "member__program"
     hotel_path = "hotel"
-    list_display = (
-        "number",
-        "value",
-        "member_name",
-        "card_number",
-        "hotel",
-        "arrival_on",
-        "issued_on",
-        "valid_until",
-        "state",
-    )
+    # Fits 1024 px: the member's name over the card number, the hotel by its code.
+    list_display = ("number", "value", "member_in_words", "hotel_code", "arrival_on", "valid_until", "state")
     list_filter = ("state", CertificateArrivalListFilter, ("hotel", ScopedRelatedFieldListFilter))
     list_select_related = ("hotel", "request")
     search_fields = ("=number", "=card_number")
@@ -195,6 +226,14 @@ class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
     @admin.display(description=_("arrival"), ordering="request__arrival_on")
     def arrival_on(self, obj: Certificate):
         return obj.request.arrival_on
+
+    @admin.display(description=_("member"), ordering="member_name")
+    def member_in_words(self, obj: Certificate):
+        return format_html("{}<br>{}", obj.member_name, obj.card_number)
+
+    @admin.display(description=_("hotel"), ordering="hotel__code")
+    def hotel_code(self, obj: Certificate):
+        return format_html('<span title="{}">{}</span>', obj.hotel.name, obj.hotel.code)
 
     def has_add_permission(self, request):
         return False  # NR1: certificates are issued by a request for them, never typed in
@@ -270,25 +309,31 @@ class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
             raise IllegalTransition(f"no bill {number} of hotel {hotel_code or certificate.hotel.code}")
         return bill
 
+    def _use_one(
+        self, request, certificate, *, text: str, purpose: str, amount: int | None, outlet=None, outlet_code=""
+    ):
+        """NR3: record what ``certificate`` paid and mark it used (``certificate_use``); refusals raise."""
+        bill = self._bill(certificate, text)
+        hotel = bill.hotel if bill else (getattr(request.user, "hotel", None) or certificate.hotel)
+        if outlet is None and outlet_code:
+            outlet = Outlet.objects.filter(hotel=hotel, code=outlet_code).first()
+        chosen = purpose or (CertificateUse.Purpose.DINING if bill and bill.kind == "dining" else "")
+        return certificate_use(
+            certificate=certificate,
+            purpose=chosen or CertificateUse.Purpose.ACCOMMODATION,
+            hotel=hotel,
+            on=clock.today(),
+            amount=amount,
+            outlet=outlet or (bill.outlet if bill else None),
+            bill=bill,
+            by=request.user,
+        )
+
     def _use(self, request, queryset, *, text: str, purpose: str, amount: int | None, outlet_code: str) -> None:
-        today = clock.today()
         done, refused = [], []
         for certificate in queryset.select_related("member", "hotel"):
             try:
-                bill = self._bill(certificate, text)
-                hotel = bill.hotel if bill else (getattr(request.user, "hotel", None) or certificate.hotel)
-                outlet = Outlet.objects.filter(hotel=hotel, code=outlet_code).first() if outlet_code else None
-                chosen = purpose or (CertificateUse.Purpose.DINING if bill and bill.kind == "dining" else "")
-                certificate_use(
-                    certificate=certificate,
-                    purpose=chosen or CertificateUse.Purpose.ACCOMMODATION,
-                    hotel=hotel,
-                    on=today,
-                    amount=amount,
-                    outlet=outlet or (bill.outlet if bill else None),
-                    bill=bill,
-                    by=request.user,
-                )
+                self._use_one(request, certificate, text=text, purpose=purpose, amount=amount, outlet_code=outlet_code)
             except LoyaltyError as error:
                 refused.append(f"{certificate.number}: {error.detail}")
             else:
@@ -304,6 +349,75 @@ class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
     @admin.action(description=_("Expired (past its validity)"), permissions=["change"])
     def mark_expired(self, request, queryset):
         self._advance(request, queryset, Certificate.State.EXPIRED)
+
+    # --- NR3 at the front desk: a page to mark one certificate used, found by its registration number ----------
+
+    def get_urls(self):
+        return [
+            url_path(
+                "use/",
+                self.admin_site.admin_view(self.use_view),
+                name="rewards_certificate_use",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _outlets(self, request):
+        outlets = Outlet.objects.select_related("hotel").order_by("hotel__code", "name")
+        hotel = getattr(request.user, "hotel", None)
+        if hotel is not None and not request.user.is_superuser:
+            return outlets.filter(hotel=hotel)
+        outlet_admin = self.admin_site._registry.get(Outlet)
+        return outlet_admin.scope_queryset(request, outlets) if outlet_admin else outlets.none()
+
+    def use_view(self, request):
+        """The front desk types the certificate's registration number and the bill (or what it paid): only the
+        certificates of its own hotel are found (the admin's scope), and a refusal shows on the form with its
+        reason."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        form = CertificateUseForm(
+            data, initial={"number": request.GET.get("number", "")}, outlets=self._outlets(request)
+        )
+        if data is not None and form.is_valid():
+            number = form.cleaned_data["number"].strip().upper()
+            certificate = (
+                self.get_queryset(request).select_related("member", "hotel").filter(number__iexact=number).first()
+            )
+            if certificate is None:
+                form.add_error("number", _("No certificate of your hotel has this registration number."))
+            else:
+                try:
+                    self._use_one(
+                        request,
+                        certificate,
+                        text=(form.cleaned_data.get("bill_number") or "").strip(),
+                        purpose=form.cleaned_data.get("purpose") or "",
+                        amount=form.cleaned_data.get("amount"),
+                        outlet=form.cleaned_data.get("outlet"),
+                    )
+                except LoyaltyError as error:
+                    form.add_error(None, error.detail)
+                else:
+                    self.message_user(
+                        request,
+                        _("Certificate %(number)s (%(value)s) is marked used.")
+                        % {"number": certificate.number, "value": yen(certificate.value)},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:rewards_certificate_use"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Mark a certificate used (NR3)"),
+            "intro": _(
+                "Type the registration number printed on the certificate the member hands over, and the bill it paid."
+            ),
+            "form": form,
+            "submit_label": _("Mark used"),
+        }
+        return TemplateResponse(request, "admin/office_form.html", context)
 
 
 @admin.register(Transfer)

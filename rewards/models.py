@@ -40,7 +40,11 @@ class Award(models.Model):
         constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="award_costs_points")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name} ({self.points:,} pts)"
+        return _("%(code)s %(name)s (%(points)s points)") % {
+            "code": self.code,
+            "name": self.name,
+            "points": f"{self.points:,}",
+        }
 
 
 class AwardRedemption(models.Model):
@@ -97,7 +101,7 @@ class AwardRedemption(models.Model):
         verbose_name_plural = _("award redemptions")
 
     def __str__(self) -> str:
-        return f"{self.award_id} for {self.member_id}"
+        return _("%(award)s for %(member)s") % {"award": self.award.code, "member": self.member.number}
 
 
 class CertificateRequest(models.Model):
@@ -138,7 +142,11 @@ class CertificateRequest(models.Model):
         constraints = [models.CheckConstraint(condition=Q(count__gt=0), name="certificate_request_count_positive")]
 
     def __str__(self) -> str:
-        return f"{self.count} certificate(s) for {self.member_id}, arriving {self.arrival_on}"
+        return _("%(count)s certificate(s) for %(member)s, arriving %(date)s") % {
+            "count": self.count,
+            "member": self.member.number,
+            "date": self.arrival_on,
+        }
 
 
 class Certificate(models.Model):
@@ -188,7 +196,7 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} JPY {self.value:,}"
+        return f"{self.number} ¥{self.value:,}"
 
 
 class Transfer(models.Model):
@@ -224,7 +232,11 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.points} from {self.giver_id} to {self.receiver_id}"
+        return _("%(points)s points from %(giver)s to %(receiver)s") % {
+            "points": f"{self.points:,}",
+            "giver": self.giver.number,
+            "receiver": self.receiver.number,
+        }
 
 
 # --- issue 15, item 6 (NR3): what a certificate paid, recorded when the front desk marks it used -----------------
@@ -284,4 +296,9 @@ class CertificateUse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.certificate_id}: JPY {self.amount:,} {self.purpose} on {self.used_on}"
+        return _("%(certificate)s: ¥%(amount)s for %(purpose)s on %(date)s") % {
+            "certificate": self.certificate.number,
+            "amount": f"{self.amount:,}" if self.amount is not None else "—",
+            "purpose": self.get_purpose_display(),
+            "date": self.used_on,
+        }

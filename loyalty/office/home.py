@@ -185,11 +185,22 @@ def figures_of_the_day(request) -> dict:
     return {"rows": rows, "liability": show_liability, "today": today}
 
 
+def shortcuts(request) -> list[dict]:
+    """The pages of the desk's daily tasks the user may open (a front desk marks the certificates used, NR3)."""
+    items = []
+    if request.user.has_perm("rewards.change_certificate") and Certificate in admin.site._registry:
+        items.append({"name": _("Mark a certificate used (NR3)"), "url": reverse("admin:rewards_certificate_use")})
+    return items
+
+
 def home_context(request, context: dict) -> dict:
     """django-unfold's DASHBOARD_CALLBACK: the work queue and the figures of the day on the admin's home page."""
+    queue = work_queue(request)
     context.update(
         title=_("Work queue"),
-        work_queue=work_queue(request),
+        work_queue=queue,
+        work_queue_waiting=any(item["count"] for item in queue),
+        shortcuts=shortcuts(request),
         figures=figures_of_the_day(request),
         dashboards=[
             {"name": p.name, "url": reverse("admin:dashboard", args=[p.code])} for p in dashboard_programs(request)

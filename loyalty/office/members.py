@@ -8,16 +8,20 @@ the points services (enrolment, merge, cancellation).
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, get_select2_language
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path as url_path
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from loyalty import clock
@@ -27,7 +31,10 @@ from loyalty.adminkit import (
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
     html_table,
+    number,
+    signed,
     trial_run,
+    yen,
 )
 from loyalty.emails import MemberEmailFormField
 from loyalty.exceptions import LoyaltyError, refusal_text
@@ -39,7 +46,7 @@ from members.models import (
     StatusPeriod,
     Tier,
 )
-from members.selectors import member_by_card, members_search
+from members.selectors import members_search
 from members.services.cards import card_reissue
 from members.services.office import member_register_email
 from points.admin.ledger import entry_cause, reason_in_words
@@ -127,15 +134,93 @@ class CancelForm(ConfirmForm):
         self.fields["reason"].choices = [(r, Member.ClosedReason(r).label) for r in CANCEL_REASONS]
 
 
+class MemberPicker(AutocompleteSelect):
+    """A member picker (select2, as the member fields of the office) that asks ``url`` for the members matching what
+    the user types (any card number, the membership number, an email, a phone or a name); each option's value is the
+    membership number, never an internal id."""
+
+    def __init__(self, url: str, attrs=None):
+        self.url = url
+        self.db = None
+        self.choices = ()
+        self.attrs = {} if attrs is None else attrs.copy()
+        self.i18n_name = get_select2_language()
+
+    def get_url(self):
+        return self.url
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = forms.Select.build_attrs(self, base_attrs, extra_attrs=extra_attrs)
+        attrs.update(
+            {
+                "data-ajax--cache": "true",
+                "data-ajax--delay": 250,
+                "data-ajax--type": "GET",
+                "data-ajax--url": self.url,
+                "data-theme": "admin-autocomplete",
+                "data-allow-clear": json.dumps(not self.is_required),
+                "data-minimum-input-length": 1,
+                "data-placeholder": "",
+                "lang": self.i18n_name,
+                "class": (attrs.get("class", "") + " admin-autocomplete").strip(),
+            }
+        )
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if v not in (None, "")}
+        options = [self.create_option(name, "", "", False, 0)]
+        if selected:
+            for member in self.choices.queryset.filter(number__in=selected):
+                options.append(self.create_option(name, member.number, str(member), True, len(options)))
+        return [(None, options, 0)]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member among ``queryset`` by its membership number (the picker's value) or, typed without the picker, by any
+    card number it holds or held, an email or a name that finds exactly one."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        member = self.queryset.filter(number=value).first()
+        if member is None:
+            found = list(self.queryset.filter(pk__in=members_search(query=value).values("pk"))[:2])
+            member = found[0] if len(found) == 1 else None
+        if member is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return member
+
+    def prepare_value(self, value):
+        return value.number if isinstance(value, Member) else value
+
+
 class MergeForm(forms.Form):
-    duplicate = forms.CharField(label=_("Card or membership number of the duplicate"), max_length=20)
+    """M8: the duplicate to merge into this member, picked by what the clerk knows (any card number, the membership
+    number, an email or a name), among the open members of the same program in the user's scope."""
+
+    duplicate = MemberChoiceField(
+        label=_("The duplicate membership"),
+        queryset=Member.objects.none(),
+        to_field_name="number",
+        help_text=_("Type any card number it holds or held, its membership number, an email or a name."),
+        error_messages={"invalid_choice": _("No open member of this program in your scope is that one.")},
+    )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, confirming: bool = False, **kwargs):
+    def __init__(self, *args, candidates=None, url: str = "", confirming: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["duplicate"]
+        if candidates is not None:
+            field.queryset = candidates
         if confirming:
-            self.fields["duplicate"].widget = forms.HiddenInput()
+            field.widget = forms.HiddenInput()
             self.initial["confirm"] = True
+        else:
+            field.widget = MemberPicker(url)
+            field.widget.choices = field.choices
+            field.widget.is_required = True
 
 
 class ReissueForm(ConfirmForm):
@@ -163,32 +248,54 @@ OFFICE_FORMS = {
 }
 
 
+def _section(title, table):
+    return format_html("<h2>{}</h2>{}", title, table)
+
+
 def merge_panel(preview: dict) -> str:
-    """M8: what a merge moves, for the confirm page."""
+    """M8: what a merge moves, for the confirm page (a section only for what there is)."""
+    sections = []
+    if preview["points_by_expiry"]:
+        sections.append(
+            _section(
+                _("Points by expiry date"),
+                html_table(
+                    [str(_("valid through")), str(_("points"))],
+                    [(date_format(d, "DATE_FORMAT"), number(n)) for d, n in preview["points_by_expiry"]],
+                ),
+            )
+        )
+    cards = [(n, Card.Kind(kind).label, Card.State(state).label) for n, kind, state in preview["cards"]]
+    if cards:
+        sections.append(_section(_("Cards"), html_table([str(_("number")), str(_("kind")), str(_("state"))], cards)))
+    copied = [
+        (Tier(tier).label, date_format(start, "DATE_FORMAT"), date_format(end, "DATE_FORMAT"))
+        for tier, start, end in preview["status_copied"]
+    ]
+    if copied:
+        sections.append(
+            _section(
+                _("Status copied to the survivor"),
+                html_table([str(_("tier")), str(_("from")), str(_("until"))], copied),
+            )
+        )
     return format_html(
-        "<h2>{}</h2>{}<p>{}</p><h2>{}</h2>{}<h2>{}</h2>{}",
-        _("Points by expiry date"),
-        html_table(
-            [str(_("valid through")), str(_("points"))], [(d, f"{n:,}") for d, n in preview["points_by_expiry"]]
-        ),
+        "<p>{}</p>{}",
         _(
             "Total %(total)s points (pending %(pending)s are posted first); %(lapsed)s lapsed points stay behind. "
             "Nights: %(nights)s move, %(dup)s already on the survivor. Bills: %(bills)s. Qualification credits: "
             "%(credits)s."
         )
         % {
-            "total": f"{preview['points_total']:,}",
-            "pending": f"{preview['pending_posted_first']:,}",
-            "lapsed": f"{preview['lapsed_left_behind']:,}",
-            "nights": preview["nights_moving"],
-            "dup": preview["nights_already_on_survivor"],
-            "bills": preview["bills"],
-            "credits": preview["qualification_credits"],
+            "total": number(preview["points_total"]),
+            "pending": number(preview["pending_posted_first"]),
+            "lapsed": number(preview["lapsed_left_behind"]),
+            "nights": number(preview["nights_moving"]),
+            "dup": number(preview["nights_already_on_survivor"]),
+            "bills": number(preview["bills"]),
+            "credits": number(preview["qualification_credits"]),
         },
-        _("Cards"),
-        html_table([str(_("number")), str(_("kind")), str(_("state"))], preview["cards"]),
-        _("Status copied to the survivor"),
-        html_table([str(_("tier")), str(_("from")), str(_("until"))], preview["status_copied"]),
+        format_html_join("", "{}", ((section,) for section in sections)),
     )
 
 
@@ -213,7 +320,6 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
         "Any card number ever held (OCI, MYJ, lost, merged-away), membership number, family or given name (start), "
         "email, phone."
     )
-    raw_id_fields = ("merged_into", "user")
     autocomplete_fields = ("enrolled_at", "family_of")
     inlines = (CardInline, StatusPeriodInline)
     readonly_fields = (
@@ -355,6 +461,11 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             url_path(
+                "<path:object_id>/office/merge/candidates/",
+                self.admin_site.admin_view(self.merge_candidates_view),
+                name="{}_{}_merge_candidates".format(*info),
+            ),
+            url_path(
                 "<path:object_id>/office/<str:task>/",
                 self.admin_site.admin_view(self.office_view),
                 name="{}_{}_office".format(*info),
@@ -362,20 +473,53 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
             *super().get_urls(),
         ]
 
+    def merge_candidates(self, request, member: Member):
+        """M8: the members this one may take in: open memberships of its program, in the user's scope."""
+        candidates = self.scope_queryset(request, Member.objects.all())
+        return candidates.filter(program_id=member.program_id, closed_on__isnull=True).exclude(pk=member.pk)
+
+    def merge_candidates_view(self, request, object_id):
+        """The merge picker's answers (select2's JSON, as Django's autocomplete): the candidates matching the typed
+        card number, membership number, email, phone or name; each by its membership number, never an internal id."""
+        member = self.get_object(request, unquote(object_id))
+        if member is None:
+            raise self.out_of_scope()
+        if "merge" not in dict(self.office_tasks(request, member)):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()
+        found = []
+        if term:
+            matches = self.merge_candidates(request, member).filter(pk__in=members_search(query=term).values("pk"))
+            found = list(matches.order_by("number")[:21])
+        return JsonResponse(
+            {
+                "results": [{"id": m.number, "text": str(m)} for m in found[:20]],
+                "pagination": {"more": len(found) > 20},
+            }
+        )
+
+    def _office_form(self, request, member: Member, task: str, data=None):
+        if task == "merge":
+            url = reverse("admin:members_member_merge_candidates", args=[member.pk])
+            return MergeForm(data, candidates=self.merge_candidates(request, member), url=url)
+        return OFFICE_FORMS[task](data)
+
     def office_view(self, request, object_id, task):
         member = self.get_object(request, unquote(object_id))
         if member is None:
-            raise Http404
+            raise self.out_of_scope()
         if task not in dict(self.office_tasks(request, member)):
             raise PermissionDenied
-        form_class = OFFICE_FORMS[task]
-        form = form_class(request.POST or None)
+        form = self._office_form(request, member, task, request.POST or None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": member,
             "title": dict(self.office_tasks(request, member))[task],
-            "intro": str(member),
+            "intro": _("Member: %(member)s") % {"member": member}
+            if task != "merge"
+            else _("The membership that stays: %(member)s. Pick the duplicate that is merged into it.")
+            % {"member": member},
             "form": form,
         }
         if request.method == "POST" and form.is_valid():
@@ -424,13 +568,8 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
             member_cancel(member=member, reason=data["reason"], on=today, created_by=request.user)
             self.message_user(request, _("Membership closed; all points forfeited (M9)."))
             return member
-        # merge: resolve the duplicate in the user's scope, preview, then confirm
-        try:
-            duplicate = member_by_card(number=data["duplicate"], program=member.program)
-        except LoyaltyError as exc:
-            raise MembersError(exc.detail) from exc
-        if not self.get_queryset(request).filter(pk=duplicate.pk).exists():
-            raise MembersError(_("no member of your programs holds that card"))
+        # merge: the duplicate is one of the candidates (the form checked it), preview, then confirm
+        duplicate = data["duplicate"]
         preview = merge_preview(survivor=member, duplicate=duplicate, on=today)
         if not data.get("confirm") or preview["refusals"]:
             context.update(
@@ -440,7 +579,11 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
                 refusals=preview["refusals"],
                 form=None
                 if preview["refusals"]
-                else MergeForm(initial={"duplicate": data["duplicate"]}, confirming=True),
+                else MergeForm(
+                    initial={"duplicate": duplicate.number},
+                    candidates=self.merge_candidates(request, member),
+                    confirming=True,
+                ),
                 submit_label=_("Merge now"),
             )
             return None
@@ -455,14 +598,17 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
     @admin.display(description=_("posted balance"), ordering="balance__posted")
     def posted_balance(self, obj: Member):
         try:
-            return f"{obj.balance.posted:,}"
+            return number(obj.balance.posted)
         except Member.balance.RelatedObjectDoesNotExist:
             return "0"
 
     @admin.display(description=_("status"))
     def display_status(self, obj: Member) -> str:
         if obj.closed_on:
-            return f"{_('closed')} {obj.closed_on} ({obj.get_closed_reason_display()})"
+            return _("closed %(date)s (%(reason)s)") % {
+                "date": date_format(obj.closed_on, "DATE_FORMAT"),
+                "reason": obj.get_closed_reason_display(),
+            }
         tier = getattr(obj, "tier_now", None) or Tier.MEMBER
         return str(Tier(tier).label)
 
@@ -474,14 +620,15 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
         summary = account.points
         pending = (
             ", ".join(
-                _("%(points)s on %(date)s") % {"points": f"{points:,}", "date": posts_on.isoformat()}
+                _("%(points)s on %(date)s") % {"points": number(points), "date": date_format(posts_on, "DATE_FORMAT")}
                 for posts_on, points in summary.pending_by_date
             )
             or "—"
         )
         expiring = (
             ", ".join(
-                _("%(points)s after %(date)s") % {"points": f"{points:,}", "date": expires_on.isoformat()}
+                _("%(points)s after %(date)s")
+                % {"points": number(points), "date": date_format(expires_on, "DATE_FORMAT")}
                 for expires_on, points in summary.expiring
             )
             or "—"
@@ -489,29 +636,29 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
         entries = account_activity(member=obj)[:20]
         rows = [
             (
-                e.effective_on,
+                date_format(e.effective_on, "DATE_FORMAT"),
                 e.get_kind_display(),
-                f"{e.points:+,}",
-                f"{e.pending:+,}",
-                e.used_on,
+                signed(e.points),
+                signed(e.pending),
+                date_format(e.used_on, "DATE_FORMAT") if e.used_on else "—",
                 entry_cause(e),
-                reason_in_words(e.reason),
+                reason_in_words(e.reason) or "—",
             )
             for e in entries
         ]
         balance_note = ""
         if account.debt_yen:
-            balance_note = _(" (negative: the office charges the member JPY %(yen)s, R1/EX5)") % {
-                "yen": f"{account.debt_yen:,}"
+            balance_note = _(" (negative: the office charges the member %(yen)s, R1/EX5)") % {
+                "yen": yen(account.debt_yen)
             }
         return format_html(
             "<div><p><strong>{}</strong> {}{}</p><p><strong>{}</strong> {} — {}</p>"
             "<p><strong>{}</strong> {}</p><p><strong>{}</strong></p>{}</div>",
             _("Posted balance:"),
-            f"{summary.balance:,}",
+            signed(summary.balance) if summary.balance < 0 else number(summary.balance),
             balance_note,
             _("Pending (NE7):"),
-            f"{summary.pending:,}",
+            number(summary.pending),
             pending,
             _("Expiring (EX6):"),
             expiring,
@@ -527,5 +674,6 @@ class MemberAdmin(StaffScopeMixin, HistoryAdmin):
                     str(_("rule or reason")),
                 ],
                 rows,
+                empty=_("No ledger entry yet."),
             ),
         )

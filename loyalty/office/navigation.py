@@ -83,9 +83,9 @@ def show_all_applications(request) -> bool:
     return bool(getattr(request.user, "is_superuser", False))
 
 
-def _may_view(request, app_label: str, model_name: str) -> bool:
+def _may_view(request, app_label: str, model_name: str, action: str = "view") -> bool:
     registered = {(m._meta.app_label, m._meta.model_name) for m in admin.site._registry}
-    return (app_label, model_name) in registered and request.user.has_perm(f"{app_label}.view_{model_name}")
+    return (app_label, model_name) in registered and request.user.has_perm(f"{app_label}.{action}_{model_name}")
 
 
 QUEUE_PARAMETERS = ("to_mail", "state__exact", "waiting")
@@ -105,14 +105,18 @@ def _active(path: str, query: str):
     return active
 
 
-def _item(request, title, icon, model: str, query: str = "") -> dict | None:
+def _item(request, title, icon, model: str, query: str = "", page: str = "") -> dict | None:
+    """A link to a model's list (``query``: a work list of it), or to one of its pages (``page``: a URL name, for
+    users who may change the model's rows)."""
     app_label, model_name = model.split(".")
-    if not _may_view(request, app_label, model_name):
+    if not _may_view(request, app_label, model_name, "change" if page else "view"):
         return None
     try:
-        link = reverse(f"admin:{app_label}_{model_name}_changelist")
+        link = reverse(f"admin:{page}" if page else f"admin:{app_label}_{model_name}_changelist")
     except NoReverseMatch:
         return None
+    if page:
+        return {"title": title, "icon": icon, "link": link, "active": lambda request: request.path == link}
     return {"title": title, "icon": icon, "link": link + query, "active": _active(link, query)}
 
 
@@ -155,6 +159,7 @@ def _groups():
             _("Rewards"),
             [
                 (_("Reward certificates"), "card_giftcard", "rewards.certificate", ""),
+                (_("Mark a certificate used"), "price_check", "rewards.certificate", "", "rewards_certificate_use"),
                 (_("Certificate requests"), "request_quote", "rewards.certificaterequest", ""),
                 (_("Awards"), "redeem", "rewards.award", ""),
                 (_("Award redemptions"), "shopping_bag", "rewards.awardredemption", ""),

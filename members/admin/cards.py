@@ -74,8 +74,11 @@ class CardInline(ScopedChoicesMixin, TabularInline):
     fields = ("number", "kind", "state", "fulfilment", "issued_on", "mailed_on", "replaces")
     fk_name = "member"
     extra = 0
-    raw_id_fields = ("replaces",)
+    readonly_fields = ("replaces",)  # set by the reissue (M5), shown by its number: never picked by an internal id
     can_delete = False  # M2: every number a member ever held keeps resolving to the member.
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("replaces")
 
 
 class StatusPeriodInline(ReadOnlyInline):
@@ -110,12 +113,12 @@ class CardAdmin(StaffScopeMixin, HistoryAdmin):
     list_select_related = ("member",)
     search_fields = ("=number", "=member__number", "^member__family_name", "^member__given_name")
     autocomplete_fields = ("member",)
-    raw_id_fields = ("replaces",)
     date_hierarchy = "issued_on"
     actions = ("mark_as_mailed", "export_csv")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("program", "member", "number") if obj else ()
+        # "replaces" is set by the reissue (M5) and shown by the card's number, never picked by an internal id
+        return ("program", "member", "number", "replaces") if obj else ()
 
     def save_model(self, request, obj, form, change):
         if not change and obj.member_id:
@@ -124,8 +127,8 @@ class CardAdmin(StaffScopeMixin, HistoryAdmin):
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        if obj is None and "program" in fields:
-            fields.remove("program")
+        if obj is None:
+            fields = [f for f in fields if f not in ("program", "replaces")]
         return fields
 
     @admin.action(description=_("Mark selected cards as mailed today (M4)"), permissions=["change"])

@@ -3,11 +3,22 @@ categories (M10) and number series (M1)."""
 
 from __future__ import annotations
 
+from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from loyalty.adminkit import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, ScopedRelatedFieldListFilter, StaffScopeMixin
+from loyalty.adminkit import (
+    EMPTY,
+    HistoryAdmin,
+    ModelAdmin,
+    ReadOnlyAdminMixin,
+    ScopedRelatedFieldListFilter,
+    StaffScopeMixin,
+)
 from members.models import (
     MembershipCategory,
     NumberSeries,
@@ -32,10 +43,30 @@ class ProgramAdmin(StaffScopeMixin, HistoryAdmin):
         return ("code", "number_digits") if obj else ()
 
 
+# The settings that are lists of the bill's codes: ticked by their labels, read as labels (issue 16). The labels are
+# the bill's own choices (points: "points.Bill", a model reference, not an import).
+CODE_LIST_FIELDS = {
+    "earning_channels": ("Bill", "reservation_channel"),
+    "excluded_categories": ("BillCharge", "category"),
+}
+
+
+def code_choices(name: str) -> list[tuple[str, str]]:
+    model, field = CODE_LIST_FIELDS[name]
+    choices = apps.get_model("points", model)._meta.get_field(field).choices
+    return sorted(choices, key=lambda choice: str(choice[1]))
+
+
+def _labels(name: str, codes) -> str:
+    labels = dict(code_choices(name))
+    return ", ".join(str(labels.get(code, code)) for code in codes or []) or EMPTY
+
+
 @admin.register(ProgramSettings)
 class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
     """PT1: every Default of the rulebook is a row the office edits; a new row with a later date changes the rules
-    from that date on, and a past bill keeps being judged by the row of its date."""
+    from that date on, and a past bill keeps being judged by the row of its date. The lists of codes (reservation
+    channels, charge categories) are ticked and read by their labels."""
 
     program_path = "program"
     list_display = (
@@ -103,6 +134,40 @@ class ProgramSettingsAdmin(StaffScopeMixin, HistoryAdmin):
             },
         ),
     )
+    readonly_fields = ("earning_channels_labels", "excluded_categories_labels")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in CODE_LIST_FIELDS:
+            return forms.MultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                required=False,
+                choices=code_choices(db_field.name),
+                widget=UnfoldAdminCheckboxSelectMultipleWidget,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # read only (a clerk): the lists by their labels
+        swap = {name: f"{name}_labels" for name in CODE_LIST_FIELDS}
+        return [
+            (title, {**options, "fields": tuple(swap.get(name, name) for name in options["fields"])})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("reservation channels that earn"))
+    def earning_channels_labels(self, obj: ProgramSettings) -> str:
+        return _labels("earning_channels", obj.earning_channels)
+
+    @admin.display(description=_("excluded charge categories"))
+    def excluded_categories_labels(self, obj: ProgramSettings) -> str:
+        return _labels("excluded_categories", obj.excluded_categories)
+
+    def history_labels(self, request) -> dict:
+        return {name: dict(code_choices(name)) for name in CODE_LIST_FIELDS}
 
 
 @admin.register(TermsVersion)

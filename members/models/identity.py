@@ -56,4 +56,4 @@ class EmailDuplicate(models.Model):
         constraints = [models.UniqueConstraint(fields=["member", "email"], name="email_duplicate_once")]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.member_id})"
+        return f"{self.email} ({self.member.number})"

@@ -185,4 +185,9 @@ class NameChangeRequest(models.Model):
         verbose_name_plural = _("name change requests")
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.family_name} {self.given_name} ({self.state})"
+        return _("Name change of %(member)s to %(family)s %(given)s (%(state)s)") % {
+            "member": self.member.number,
+            "family": self.family_name,
+            "given": self.given_name,
+            "state": self.get_state_display(),
+        }

@@ -157,7 +157,7 @@ class ProgramSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.program.code} from {self.effective_from}"
+        return _("%(program)s settings from %(date)s") % {"program": self.program.name, "date": self.effective_from}
 
 
 class TermsVersion(models.Model):
@@ -180,7 +180,7 @@ class TermsVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["program", "effective_from"], name="terms_one_per_date")]
 
     def __str__(self) -> str:
-        return f"{self.program.code} {self.version}"
+        return _("%(program)s terms %(version)s") % {"program": self.program.name, "version": self.version}
 
 
 class MembershipCategory(models.Model):
@@ -215,4 +215,4 @@ class NumberSeries(models.Model):
         verbose_name_plural = _("number series")
 
     def __str__(self) -> str:
-        return f"{self.program_id}: next {self.next_serial}"
+        return _("%(program)s membership numbers") % {"program": self.program.name}

@@ -73,4 +73,9 @@ class StatusPeriod(models.Model):
         indexes = [models.Index(fields=["member", "valid_from", "valid_until"], name="status_lookup_idx")]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.tier} {self.valid_from}..{self.valid_until}"
+        return _("%(member)s: %(tier)s from %(start)s to %(end)s") % {
+            "member": self.member.number,
+            "tier": self.get_tier_display(),
+            "start": self.valid_from,
+            "end": self.valid_until,
+        }

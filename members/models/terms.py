@@ -31,7 +31,10 @@ class TermsNotice(models.Model):
         indexes = [models.Index(fields=["sent_at"], name="terms_notice_unsent_idx", condition=Q(sent_at__isnull=True))]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.terms_version_id}"
+        return _("Terms %(version)s announced to %(member)s") % {
+            "version": self.terms_version.version,
+            "member": self.member.number,
+        }
 
 
 class TermsFirstUse(models.Model):
@@ -63,4 +66,8 @@ class TermsFirstUse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.terms_version_id} from {self.first_used_on}"
+        return _("%(member)s under terms %(version)s from %(date)s") % {
+            "member": self.member.number,
+            "version": self.terms_version.version,
+            "date": self.first_used_on,
+        }

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +16,11 @@ from loyalty.adminkit import (
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
     number,
+    signed,
     yen,
 )
 from loyalty.rulebooks.catalog import describe
+from members.models import Tier
 from points.admin.codes import code_label
 from points.admin.ledger import reason_in_words
 from points.models import (
@@ -45,16 +48,24 @@ def position_from_1(obj) -> int:
 
 class BillUnitInline(ReadOnlyInline):
     model = BillUnit
-    fields = ("number", "label", "kind", "date", "eligible_amount", "points", "bonus_points")
+    fields = ("number", "label", "kind", "date", "eligible_yen", "points", "bonus_points")
 
     @admin.display(description=_("position"))
     def number(self, obj: BillUnit) -> int:
         return position_from_1(obj)
 
+    @admin.display(description=_("eligible amount"))
+    def eligible_yen(self, obj: BillUnit) -> str:
+        return yen(obj.eligible_amount)
+
 
 class BillExclusionInline(ReadOnlyInline):
     model = BillExclusion
-    fields = ("number", "rule_in_words", "amount", "detail", "unit")
+    fields = ("number", "rule_in_words", "amount_yen", "detail", "unit")
+
+    @admin.display(description=_("amount"))
+    def amount_yen(self, obj: BillExclusion) -> str:
+        return yen(obj.amount)
 
     @admin.display(description=_("position"))
     def number(self, obj: BillExclusion) -> int:
@@ -82,6 +93,9 @@ class BillChargeInline(ReadOnlyInline):
     model = BillCharge
     fields = ("date", "room", "room_check", "category_label", "amount_yen", "tax_service_yen")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("room_check")
+
     @admin.display(description=_("category"))
     def category_label(self, obj: BillCharge) -> str:
         return code_label(obj.category)
@@ -97,28 +111,59 @@ class BillChargeInline(ReadOnlyInline):
 
 class BillRoomInline(ReadOnlyInline):
     model = BillRoom
-    fields = ("room", "member_room", "for_points", "members")
+    fields = ("room", "member_room", "for_points", "other_members")
+
+    @admin.display(description=_("other members in the room"))
+    def other_members(self, obj: BillRoom) -> str:
+        return ", ".join(str(m) for m in obj.members or []) or "—"
 
 
 class BillCheckInline(ReadOnlyInline):
     model = BillCheck
     fields = ("outlet", "number", "date")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("outlet__hotel")
+
 
 class BillRefundInline(ReadOnlyInline):
     model = BillRefund
-    fields = ("created_at", "amount", "points_retracted", "created_by")
+    fields = ("created_at", "amount_yen", "points_retracted", "created_by")
+
+    @admin.display(description=_("amount refunded"))
+    def amount_yen(self, obj: BillRefund) -> str:
+        return yen(obj.amount)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
 
 
 class BillEntryInline(ReadOnlyInline):
     model = LedgerEntry
     fk_name = "bill"
-    fields = ("effective_on", "kind", "points", "pending", "used_on", "reason_in_words", "refund")
+    fields = ("effective_on", "kind", "posted", "pending_points", "used_on", "reason_in_words", "refund_text")
     verbose_name_plural = _("ledger entries of the bill")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("refund")
+
+    @admin.display(description=_("posted points"))
+    def posted(self, obj: LedgerEntry) -> str:
+        return signed(obj.points)
+
+    @admin.display(description=_("pending points"))
+    def pending_points(self, obj: LedgerEntry) -> str:
+        return signed(obj.pending)
 
     @admin.display(description=_("rule or reason"))
     def reason_in_words(self, obj: LedgerEntry) -> str:
         return reason_in_words(obj.reason)
+
+    @admin.display(description=_("refund"))
+    def refund_text(self, obj: LedgerEntry) -> str:
+        if obj.refund_id is None:
+            return "—"
+        return _("refund of %(yen)s") % {"yen": yen(obj.refund.amount)}
 
 
 @admin.register(Bill)
@@ -127,16 +172,15 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
 
     program_path = "hotel__program"
     hotel_path = "hotel"
+    # Fits 1024 px: the hotel by its code, base and bonus points in one column, the refund only when there is one.
     list_display = (
         "paid_on",
-        "hotel",
+        "hotel_code",
         "number",
-        "member",
+        "member_number",
         "kind",
         "total_yen",
-        "eligible_yen",
-        "points_text",
-        "bonus_text",
+        "points_in_words",
         "posts_on",
         "refunded_yen",
     )
@@ -179,7 +223,7 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
             {
                 "fields": (
                     ("total_yen", "eligible_yen"),
-                    ("points", "bonus_points", "status_on_use"),
+                    ("points", "bonus_points", "status_label"),
                     ("nights", "arrival_on", "departure_on"),
                     ("posts_on", "expires_on"),
                     "refunded_yen",
@@ -198,7 +242,37 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
         "total_yen",
         "eligible_yen",
         "refunded_yen",
+        "status_label",
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # the request and answer as exchanged with the hotel (JSON, codes, a hash) are for the superusers who look
+        # into an integration; the office reads the bill above, in words
+        return [(title, options) for title, options in fieldsets if "payload" not in options["fields"]]
+
+    @admin.display(description=_("hotel"), ordering="hotel__code")
+    def hotel_code(self, obj: Bill):
+        return format_html('<span title="{}">{}</span>', obj.hotel.name, obj.hotel.code)
+
+    @admin.display(description=_("member"), ordering="member__number")
+    def member_number(self, obj: Bill):
+        return format_html("{}<br>{} {}", obj.member.number, obj.member.family_name, obj.member.given_name)
+
+    @admin.display(description=_("points (base + bonus)"), ordering="points")
+    def points_in_words(self, obj: Bill) -> str:
+        if obj.bonus_points:
+            return f"{number(obj.points)} + {number(obj.bonus_points)}"
+        return number(obj.points)
+
+    @admin.display(description=_("status on the date of use"))
+    def status_label(self, obj: Bill) -> str:
+        try:
+            return str(Tier(obj.status_on_use).label)
+        except ValueError:
+            return obj.status_on_use or "—"
 
     @admin.display(description=_("reservation channel"))
     def reservation_channel_label(self, obj: Bill) -> str:
@@ -220,14 +294,6 @@ class BillAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     def refunded_yen(self, obj: Bill) -> str:
         return yen(obj.refunded_amount) if obj.refunded_amount else "—"
 
-    @admin.display(description=_("base points"), ordering="points")
-    def points_text(self, obj: Bill) -> str:
-        return number(obj.points)
-
-    @admin.display(description=_("bonus points"), ordering="bonus_points")
-    def bonus_text(self, obj: Bill) -> str:
-        return number(obj.bonus_points)
-
 
 class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     program_path = "bill__hotel__program"
@@ -238,18 +304,26 @@ class _BillPartAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
 
 @admin.register(BillUnit)
 class BillUnitAdmin(_BillPartAdmin):
-    list_display = ("bill", "number", "label", "eligible_amount", "points", "bonus_points")
+    list_display = ("bill", "number", "label", "kind", "eligible_yen", "points", "bonus_points")
 
     @admin.display(description=_("position"), ordering="position")
     def number(self, obj: BillUnit) -> int:
         return position_from_1(obj)
+
+    @admin.display(description=_("eligible amount"), ordering="eligible_amount")
+    def eligible_yen(self, obj: BillUnit) -> str:
+        return yen(obj.eligible_amount)
 
     list_filter = ("kind",)
 
 
 @admin.register(BillExclusion)
 class BillExclusionAdmin(_BillPartAdmin):
-    list_display = ("bill", "number", "rule_in_words", "amount", "detail")
+    list_display = ("bill", "number", "rule_in_words", "amount_yen", "detail")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_yen(self, obj: BillExclusion) -> str:
+        return yen(obj.amount)
 
     @admin.display(description=_("position"), ordering="position")
     def number(self, obj: BillExclusion) -> int:
@@ -264,14 +338,34 @@ class BillExclusionAdmin(_BillPartAdmin):
 
 @admin.register(BillPayment)
 class BillPaymentAdmin(_BillPartAdmin):
-    list_display = ("bill", "method", "amount")
+    list_display = ("bill", "method_label", "amount_yen")
     list_filter = ("method",)
+
+    @admin.display(description=_("method"), ordering="method")
+    def method_label(self, obj: BillPayment) -> str:
+        return code_label(obj.method)
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_yen(self, obj: BillPayment) -> str:
+        return yen(obj.amount)
 
 
 @admin.register(BillCharge)
 class BillChargeAdmin(_BillPartAdmin):
-    list_display = ("bill", "date", "room", "category", "amount", "tax_service")
+    list_display = ("bill", "date", "room", "category_label", "amount_yen", "tax_service_yen")
     list_filter = ("category",)
+
+    @admin.display(description=_("category"), ordering="category")
+    def category_label(self, obj: BillCharge) -> str:
+        return code_label(obj.category)
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_yen(self, obj: BillCharge) -> str:
+        return yen(obj.amount)
+
+    @admin.display(description=_("tax and service"), ordering="tax_service")
+    def tax_service_yen(self, obj: BillCharge) -> str:
+        return yen(obj.tax_service)
 
 
 @admin.register(BillRoom)
@@ -289,12 +383,16 @@ class BillCheckAdmin(_BillPartAdmin):
 class BillRefundAdmin(_BillPartAdmin):
     """R1: refunds retract the points of the refunded part; they come through the API."""
 
-    list_display = ("bill", "amount", "lines", "points_retracted", "created_at", "created_by")
+    list_display = ("bill", "amount_yen", "points_retracted", "created_at", "created_by")
     list_select_related = ("bill__hotel", "created_by")
+
+    @admin.display(description=_("amount refunded"), ordering="amount")
+    def amount_yen(self, obj: BillRefund) -> str:
+        return yen(obj.amount)
 
 
 @admin.register(EarnedRoomNight)
-class EarnedRoomNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class EarnedRoomNightAdmin(StaffScopeMixin, ReadOnlyAdminMixin, ModelAdmin):
     """NE6: the room nights that earned, one bill per hotel room and night (members sharing a room)."""
 
     program_path = "hotel__program"

@@ -14,6 +14,7 @@ from loyalty.adminkit import (
     ReadOnlyAdminMixin,
     ScopedRelatedFieldListFilter,
     StaffScopeMixin,
+    signed,
 )
 from loyalty.rulebooks.catalog import describe
 from points.models import (
@@ -77,12 +78,11 @@ class LedgerEntryAdmin(_LedgerAdmin):
         "effective_on",
         "member",
         "kind",
-        "points",
-        "pending",
+        "posted",
+        "pending_points",
         "used_on",
         "cause",
         "reason_in_words",
-        "created_by",
     )
     list_filter = ("kind", ("member__program", ScopedRelatedFieldListFilter))
     list_select_related = ("member", "bill__hotel", "created_by", "adjustment", "job_run")
@@ -92,6 +92,14 @@ class LedgerEntryAdmin(_LedgerAdmin):
     @admin.display(description=_("cause"))
     def cause(self, obj: LedgerEntry) -> str:
         return entry_cause(obj)
+
+    @admin.display(description=_("posted points"), ordering="points")
+    def posted(self, obj: LedgerEntry) -> str:
+        return signed(obj.points)
+
+    @admin.display(description=_("pending points"), ordering="pending")
+    def pending_points(self, obj: LedgerEntry) -> str:
+        return signed(obj.pending)
 
     @admin.display(description=_("rule or reason"), ordering="reason")
     def reason_in_words(self, obj: LedgerEntry) -> str:
@@ -111,6 +119,7 @@ class LotConsumptionAdmin(_LedgerAdmin):
     program_path = "entry__member__program"
     search_fields = ("=entry__member__cards__number", "=entry__member__number")
     list_display = ("entry", "lot", "points", "settles")
+    list_select_related = ("entry", "lot", "settles")
 
 
 @admin.register(MemberBalance)

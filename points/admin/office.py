@@ -14,6 +14,7 @@ from loyalty.adminkit import (
     StaffScopeMixin,
     answer_step,
     html_table,
+    signed,
     trial_run,
 )
 from loyalty.exceptions import LoyaltyError
@@ -93,7 +94,8 @@ class AdjustmentAdmin(StaffScopeMixin, HistoryAdmin):
 
     program_path = "member__program"
     form = AdjustmentForm
-    list_display = ("created_at", "member", "points", "reason", "used_on", "qualifies", "state", "requested_by")
+    # Fits 1024 px: whether it counts toward status is a filter and on the row's page, not a column.
+    list_display = ("created_at", "member", "signed_points", "reason", "used_on", "state", "requested_by")
     list_filter = (WaitingListFilter, "state", ("member__program", ScopedRelatedFieldListFilter), "qualifies")
     list_select_related = ("member", "requested_by")
     search_fields = MEMBER_SEARCH
@@ -103,9 +105,15 @@ class AdjustmentAdmin(StaffScopeMixin, HistoryAdmin):
     actions = ("approve_adjustments", "reject_adjustments")
     approval_fields = ("requested_on", "approval_reason", "approval_history")  # issue 14: what the approver reads
 
+    @admin.display(description=_("points"), ordering="points")
+    def signed_points(self, obj: Adjustment) -> str:
+        return signed(obj.points)
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return AdjustmentForm.Meta.fields  # a new request: what the clerk types, nothing empty
+        if not obj.approval_reason:  # it posted at once: nothing made it wait, no empty approval fields
+            return self.fields
         return (*self.fields, *self.approval_fields)
 
     @admin.display(description=_("the requester's moves that made it wait"))
@@ -117,7 +125,7 @@ class AdjustmentAdmin(StaffScopeMixin, HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # requested: only a decision changes it (maker-checker), never an edit
-            return (*self.fields, *self.approval_fields)
+            return self.get_fields(request, obj)
         return self.readonly_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -98,7 +98,7 @@ class BillRoom(models.Model):
         verbose_name_plural = _("rooms")
 
     def __str__(self) -> str:
-        return f"room {self.room}"
+        return _("room %(room)s") % {"room": self.room}
 
 
 class BillCheck(models.Model):
@@ -114,7 +114,7 @@ class BillCheck(models.Model):
         verbose_name_plural = _("room-charged checks")
 
     def __str__(self) -> str:
-        return f"check {self.number}"
+        return _("check %(number)s") % {"number": self.number}
 
 
 class BillCharge(models.Model):
@@ -133,7 +133,7 @@ class BillCharge(models.Model):
         verbose_name_plural = _("charges")
 
     def __str__(self) -> str:
-        return f"{self.category} {self.amount} + {self.tax_service}"
+        return f"{self.get_category_display()} ¥{self.amount:,} + ¥{self.tax_service:,}"
 
 
 class BillPayment(models.Model):
@@ -146,7 +146,7 @@ class BillPayment(models.Model):
         verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
-        return f"{self.method} {self.amount}"
+        return f"{self.get_method_display()} ¥{self.amount:,}"
 
 
 class BillUnit(models.Model):
@@ -168,7 +168,7 @@ class BillUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["bill", "position"], name="unit_position_unique")]
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.points}"
+        return _("%(unit)s: %(points)s points") % {"unit": self.label, "points": f"{self.points:,}"}
 
 
 class BillExclusion(models.Model):
@@ -187,7 +187,7 @@ class BillExclusion(models.Model):
         verbose_name_plural = _("exclusions")
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.amount}"
+        return f"{self.rule} ¥{self.amount:,}"
 
 
 class BillRefund(models.Model):
@@ -221,7 +221,7 @@ class BillRefund(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:
-        return f"refund {self.amount} of {self.bill_id}"
+        return _("refund of ¥%(amount)s on bill %(bill)s") % {"amount": f"{self.amount:,}", "bill": self.bill}
 
 
 class EarnedRoomNight(models.Model):
@@ -243,4 +243,8 @@ class EarnedRoomNight(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.hotel_id} room {self.room} {self.night_of}"
+        return _("%(hotel)s room %(room)s, night of %(date)s") % {
+            "hotel": self.hotel.code,
+            "room": self.room,
+            "date": self.night_of,
+        }

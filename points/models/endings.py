@@ -80,7 +80,7 @@ class ProgramEnding(models.Model):
 
     def __str__(self) -> str:
         what = self.hotel.code if self.hotel_id else (self.get_service_display() if self.service else self.program)
-        return f"{what}: ends after {self.ends_on}"
+        return _("%(what)s: ends after %(date)s") % {"what": what, "date": self.ends_on}
 
     @property
     def points_valid_until(self) -> dt.date:

@@ -32,7 +32,7 @@ class IdempotencyKey(models.Model):
         indexes = [models.Index(fields=["created_at"], name="idempotency_key_created_idx")]
 
     def __str__(self) -> str:
-        return f"{self.token_id}:{self.key} ({self.status})"
+        return f"{self.token.name}: {self.key} ({self.status})"
 
 
 class LedgerMismatch(models.Model):
@@ -63,4 +63,9 @@ class LedgerMismatch(models.Model):
         constraints = [models.UniqueConstraint(fields=["job_run", "member"], name="mismatch_once_per_run")]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.as_of}: balance {self.balance_posted}/{self.balance_pending}"
+        return _("%(member)s on %(date)s: balance %(posted)s posted, %(pending)s pending") % {
+            "member": self.member.number,
+            "date": self.as_of,
+            "posted": f"{self.balance_posted:,}",
+            "pending": f"{self.balance_pending:,}",
+        }

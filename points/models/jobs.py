@@ -63,4 +63,8 @@ class ExpiryReminder(models.Model):
         indexes = [models.Index(fields=["sent_at"], name="reminder_unsent_idx", condition=Q(sent_at__isnull=True))]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.points} through {self.expires_on}"
+        return _("%(points)s points of %(member)s expiring after %(date)s") % {
+            "points": f"{self.points:,}",
+            "member": self.member.number,
+            "date": self.expires_on,
+        }

@@ -205,7 +205,12 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.points:+d}/{self.pending:+d} ({self.member_id})"
+        return _("%(date)s %(kind)s: %(points)s posted, %(pending)s pending") % {
+            "kind": self.get_kind_display(),
+            "date": self.effective_on,
+            "points": f"{self.points:+,}",
+            "pending": f"{self.pending:+,}",
+        }
 
 
 class PointLot(models.Model):
@@ -274,7 +279,16 @@ class PointLot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"lot {self.pk}: {self.remaining}/{self.points} through {self.expires_on}"
+        if self.expires_on is None:
+            return _("%(points)s points, %(remaining)s left") % {
+                "points": f"{self.points:,}",
+                "remaining": f"{self.remaining:,}",
+            }
+        return _("%(points)s points, %(remaining)s left, valid through %(date)s") % {
+            "points": f"{self.points:,}",
+            "remaining": f"{self.remaining:,}",
+            "date": self.expires_on,
+        }
 
 
 class LotConsumption(models.Model):
@@ -302,7 +316,12 @@ class LotConsumption(models.Model):
         indexes = [models.Index(fields=["settles"], name="consumption_settles_idx", condition=Q(settles__isnull=False))]
 
     def __str__(self) -> str:
-        return f"{self.points} from lot {self.lot_id}"
+        if self.lot.expires_on is None:
+            return _("%(points)s points from a lot") % {"points": f"{self.points:,}"}
+        return _("%(points)s points from the lot valid through %(date)s") % {
+            "points": f"{self.points:,}",
+            "date": self.lot.expires_on,
+        }
 
 
 class MemberBalance(models.Model):
@@ -321,4 +340,8 @@ class MemberBalance(models.Model):
         constraints = [models.CheckConstraint(condition=Q(pending__gte=0), name="balance_pending_not_negative")]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.posted} (+{self.pending} pending)"
+        return _("Balance of %(member)s: %(posted)s (%(pending)s pending)") % {
+            "member": self.member.number,
+            "posted": f"{self.posted:,}",
+            "pending": f"{self.pending:,}",
+        }

@@ -61,7 +61,11 @@ class Adjustment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.points:+,} for {self.member}: {self.reason}"
+        return _("%(points)s for %(member)s: %(reason)s") % {
+            "points": f"{self.points:+,}",
+            "member": self.member,
+            "reason": self.reason,
+        }
 
 
 class Claim(models.Model):
@@ -111,4 +115,9 @@ class Claim(models.Model):
         indexes = [models.Index(fields=["state", "created_at"], name="claim_state_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.used_on} ({self.get_state_display()})"
+        return _("%(member)s: %(kind)s of %(date)s (%(state)s)") % {
+            "member": self.member.number,
+            "kind": self.get_kind_display(),
+            "date": self.used_on,
+            "state": self.get_state_display(),
+        }

@@ -82,4 +82,6 @@ class OutletDesignation(models.Model):
         constraints = [models.UniqueConstraint(fields=["outlet", "effective_from"], name="designation_one_per_date")]
 
     def __str__(self) -> str:
-        return f"{self.outlet} {'designated' if self.designated else 'not designated'} from {self.effective_from}"
+        if self.designated:
+            return _("%(outlet)s designated from %(date)s") % {"outlet": self.outlet, "date": self.effective_from}
+        return _("%(outlet)s not designated from %(date)s") % {"outlet": self.outlet, "date": self.effective_from}

@@ -49,4 +49,9 @@ class QualificationCredit(models.Model):
         constraints = [models.UniqueConstraint(fields=["member", "year", "source"], name="credit_once_per_source")]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.points} pts, {self.nights} nights ({self.source})"
+        return _("%(year)s: %(points)s points, %(nights)s nights (%(source)s)") % {
+            "year": self.year,
+            "points": f"{self.points:,}",
+            "nights": self.nights,
+            "source": self.source,
+        }

@@ -59,6 +59,21 @@ OVERFLOW_JS = """
               .map(el => el.tagName.toLowerCase() + '.' + String(el.className).slice(0, 40))})
 """
 
+# A list whose table is wider than its box has columns cut off (scrolled away) at this width: the lists of the
+# office fit (fewer, narrower columns, wrapping cells).
+CUT_JS = """
+() => [...document.querySelectorAll('#result_list')].map(table => {
+  const box = table.parentElement;
+  return {width: Math.round(table.getBoundingClientRect().width), room: box.clientWidth};
+}).filter(t => t.width > t.room + 1)
+"""
+
+# Where an open picker's list (select2's dropdown) is drawn.
+PICKER_JS = """
+() => { const r = document.querySelector('.select2-container--open .select2-dropdown').getBoundingClientRect();
+        return {left: Math.round(r.left), right: Math.round(r.right), viewport: window.innerWidth}; }
+"""
+
 AXE_JS = """
 async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -69,11 +84,13 @@ async () => {
 
 
 def page_problems(page) -> list[str]:
-    """Every problem of the page as it is now: horizontal overflow, overlapping boxes, serious axe violations."""
+    """Every problem of the page as it is now: horizontal overflow, a list's columns cut, overlapping boxes, serious
+    axe violations."""
     problems = []
     overflow = page.evaluate(OVERFLOW_JS)
     if overflow["scroll"] > overflow["viewport"]:
         problems.append(f"overflows horizontally: {overflow['scroll']} > {overflow['viewport']} {overflow['wide']}")
+    problems += [f"list columns cut: {cut}" for cut in page.evaluate(CUT_JS)]
     problems += [f"overlap: {pair}" for pair in page.evaluate(OVERLAPS_JS)]
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import re
 from io import StringIO
 
@@ -227,9 +226,9 @@ def test_noc_clerk_does_not_see_one_harmony_members(client, noc_world, noc):
     assert oh_member.number not in listing.text
     # Nor by searching for the One Harmony member's legacy card (M2)
     assert oh_member.number not in client.get(admin_url(Member, "changelist"), {"q": "654321"}).text
-    # Nor by opening its page or its history directly
+    # Nor by opening its page or its history directly (the history: refused in the office look, issue 16)
     assert client.get(admin_url(Member, "change", oh_member.pk)).status_code in (302, 404)
-    assert client.get(admin_url(Member, "history", oh_member.pk)).status_code == 404
+    assert client.get(admin_url(Member, "history", oh_member.pk)).status_code == 403
     assert client.get(admin_url(Card, "change", oh_member.cards.first().pk)).status_code in (302, 404)
     # While their own program's member opens
     assert client.get(admin_url(Member, "change", noc_member.pk)).status_code == 200
@@ -507,8 +506,8 @@ def test_pt1_every_default_is_editable_by_a_supervisor_and_only_read_by_a_clerk(
     # Then every Default of the rulebook is a field of the admin form
     assert {f.name for f in ProgramSettings._meta.concrete_fields} - {"id"} <= form_fields
     data = {f: getattr(row, f) for f in form_fields if f != "program"} | {"program": noc.pk}
-    data |= {"excluded_categories": json.dumps(["laundry"]), "posting_delay_days": 14}
-    data |= {"earning_channels": json.dumps(row.earning_channels)}  # NE4: a JSON list, as the admin posts it
+    data |= {"excluded_categories": ["laundry"], "posting_delay_days": 14}
+    data |= {"earning_channels": row.earning_channels}  # NE4: the channels ticked by their labels (issue 16)
     url = admin_url(ProgramSettings, "change", row.pk)
     # When the clerk tries to change one, Then it is refused
     client.force_login(staff_user("noc-center", "Office clerk", programs=[noc]))

@@ -5,7 +5,6 @@ tests/points/test_ledger_guards.py::test_ledger_entries_are_append_only_at_the_d
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from django.contrib.auth.models import Group
@@ -131,8 +130,7 @@ def test_pt1_settings_change_through_the_admin_is_recorded(client, supervisor, n
         if field.name == "id":
             continue
         value = getattr(row, field.attname)
-        json_field = field.get_internal_type() == "JSONField"  # NX15, NE4: lists, posted as JSON
-        data[field.name] = json.dumps(value) if json_field else value
+        data[field.name] = value  # NX15, NE4: the lists of codes ticked by their labels, posted as several values
     data["adjustment_approval_threshold"] = 5000
     response = client.post(reverse("admin:members_programsettings_change", args=[row.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""

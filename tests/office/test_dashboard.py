@@ -129,4 +129,4 @@ def test_r1_account_summary_shows_the_yen_to_charge(admin_client, noc):
     assert PointLot.objects.get(member=member).remaining == -400
     ProgramSettings.objects.filter(program=noc).update(point_value_yen=1)
     page = admin_client.get(reverse("admin:members_member_change", args=[member.pk]))
-    assert "charges the member JPY 400" in page.text
+    assert "charges the member ¥400" in page.text
