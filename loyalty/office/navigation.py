@@ -89,6 +89,9 @@ def _may_view(request, app_label: str, model_name: str, action: str = "view") ->
 
 
 QUEUE_PARAMETERS = ("to_mail", "state__exact", "waiting")
+# The office's own pages linked from the navigation (e.g. the front desk's "Mark a certificate used" under the
+# certificates' list): on one of them only its own link is active, not also the list its address starts with.
+_PAGES: set[str] = set()
 
 
 def _active(path: str, query: str):
@@ -96,7 +99,7 @@ def _active(path: str, query: str):
     wanted = {key: values[0] for key, values in parse_qs(query.lstrip("?")).items()}
 
     def active(request) -> bool:
-        if not request.path.startswith(path):
+        if not request.path.startswith(path) or request.path in _PAGES:
             return False
         if wanted:
             return all(request.GET.get(key) == value for key, value in wanted.items())
@@ -116,6 +119,7 @@ def _item(request, title, icon, model: str, query: str = "", page: str = "") -> 
     except NoReverseMatch:
         return None
     if page:
+        _PAGES.add(link)
         return {"title": title, "icon": icon, "link": link, "active": lambda request: request.path == link}
     return {"title": title, "icon": icon, "link": link + query, "active": _active(link, query)}
 

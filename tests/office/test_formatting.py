@@ -433,3 +433,17 @@ def test_the_bill_page_keeps_its_query_count_whatever_its_lines(admin_client, fo
             assert admin_client.get(reverse("admin:points_bill_change", args=[bill.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_on_the_certificate_page_only_its_own_link_is_active_in_the_navigation(rf, noc):
+    from loyalty.office.navigation import sidebar
+
+    hotel = HotelFactory(code="NOT", name="Hotel New Otani Tokyo")
+    request = rf.get(reverse("admin:rewards_certificate_use"))
+    request.user = staff("frontdesk-nav", "Front desk", hotel=hotel)
+    active = [item["title"] for group in sidebar(request) for item in group["items"] if item["active"](request)]
+    assert [str(title) for title in active] == ["Mark a certificate used"]
+    request = rf.get(reverse("admin:rewards_certificate_changelist"))
+    request.user = staff("frontdesk-nav2", "Front desk", hotel=hotel)
+    active = [item["title"] for group in sidebar(request) for item in group["items"] if item["active"](request)]
+    assert [str(title) for title in active] == ["Reward certificates"]
