@@ -23,11 +23,14 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -159,6 +162,72 @@ class ModelAdmin(UnfoldModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return [(name, options) for name, options in super().get_fieldsets(request, obj) if options.get("fields")]
+
+    def get_changelist(self, request, **kwargs):
+        return _tolerant_changelist(super().get_changelist(request, **kwargs))
+
+    def response_action(self, request, queryset):
+        """An action posted with a selection that names no row (``_selected_action=abc``, tampered or stale) is
+        refused in words, not a 500 when the ids are read."""
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, _("The selection is not valid: choose the rows again."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+_TOLERANT: dict[type, type] = {}
+
+
+def _tolerant_changelist(base: type) -> type:
+    """The list of ``base`` with impossible filters in the address (``?paid_on__year=9999`` makes the date drill-down
+    compute year 10000; ``?created_at__year=99999999999`` overflows) answered as Django answers an unknown filter
+    (the list again, with "invalid filter" noted: ``?e=1``), never a 500."""
+    if base not in _TOLERANT:
+
+        class TolerantChangeList(base):
+            def __init__(self, *args, **kwargs):
+                try:
+                    super().__init__(*args, **kwargs)
+                except (ValueError, OverflowError) as exc:
+                    raise IncorrectLookupParameters(exc) from exc
+
+        _TOLERANT[base] = TolerantChangeList
+    return _TOLERANT[base]
+
+
+def _pk_or_404(model, object_id):
+    try:
+        return model._meta.pk.to_python(unquote(object_id))
+    except ValidationError as exc:
+        raise Http404 from exc
+
+
+def harden_autocomplete() -> None:
+    """The admin's autocomplete widgets draw the chosen rows again when a form comes back with errors; a value that
+    is no key of the related model (``member=abc``, posted by hand) made that drawing a 500. Such values are left
+    out of the drawing (the form names the field as invalid). Called once by the office app."""
+    if getattr(AutocompleteMixin, "_hardened", False):
+        return
+    original = AutocompleteMixin.optgroups
+
+    def optgroups(self, name, value, attr=None):
+        to_field = getattr(self.field.remote_field, "field_name", None) or self.field.model._meta.pk.attname
+        target = self.field.remote_field.model._meta.get_field(to_field)
+        readable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except (ValidationError, TypeError, ValueError):
+                continue
+            readable.append(item)
+        return original(self, name, readable, attr)
+
+    AutocompleteMixin.optgroups = optgroups
+    AutocompleteMixin._hardened = True
 
 
 class _HistoryInWords(HistoricalRecordContextHelper):
@@ -330,6 +399,7 @@ class StaffScopeMixin(ScopedChoicesMixin):
         return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
 
     def _ensure_in_scope(self, request, object_id) -> None:
+        _pk_or_404(self.model, object_id)  # "abc" is no row of anyone's: 404, also for a superuser
         if request.user.is_superuser:
             return
         try:
@@ -347,6 +417,8 @@ class StaffScopeMixin(ScopedChoicesMixin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._ensure_in_scope(request, object_id)
+        if not (str(version_id).isascii() and str(version_id).isdigit()):
+            raise Http404
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -8,6 +8,7 @@ Account) and are read-only here. Certificates change state at the hotel (ready, 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django import forms
 from django.contrib import admin, messages
@@ -273,7 +274,20 @@ class CertificateAdmin(StaffScopeMixin, HistoryAdmin):
         text = (request.POST.get("bill_number") or "").strip()
         purpose = (request.POST.get("purpose") or "").strip()
         amount_text = (request.POST.get("amount") or "").strip()
-        amount = int(amount_text) if amount_text.isascii() and amount_text.isdigit() else None
+        amount = None
+        if amount_text:
+            # A Japanese keyboard types ３，０００ (full width): read as 3000. Anything else that is not a whole
+            # number of yen is refused, never taken for "no amount" (which records the certificate's whole value).
+            readable = unicodedata.normalize("NFKC", amount_text).replace(",", "").replace("¥", "").strip()
+            if not (readable.isascii() and readable.isdigit()):
+                self.message_user(
+                    request,
+                    _("The amount paid must be a whole number of yen, such as 3000 (not %(text)s).")
+                    % {"text": amount_text},
+                    messages.ERROR,
+                )
+                return
+            amount = int(readable)
         outlet_code = (request.POST.get("outlet") or "").strip()
         if not text and not purpose:
             self.message_user(request, _("Give the number of the bill the certificate paid."), messages.ERROR)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "loyalty.api.middleware.ChunkedBodyMiddleware",  # a chunked body (no Content-Length) is read, not taken for none
     "django.middleware.security.SecurityMiddleware",
+    "loyalty.api.middleware.NulCharacterMiddleware",  # a NUL in a page's address or form: 400, not a 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

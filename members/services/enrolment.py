@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from loyalty import clock
 from loyalty.exceptions import refusal_text
 
 from ..exceptions import DuplicateCard, EmailTaken, EnrolmentError
@@ -77,6 +78,17 @@ def member_create(
     """
     if not family_name.strip() or not given_name.strip():
         raise EnrolmentError(gettext_lazy("family_name and given_name are required"), field="family_name")
+    if isinstance(enrolled_on, str):  # an ISO date from a file or a form's raw data
+        try:
+            enrolled_on = dt.date.fromisoformat(enrolled_on)
+        except ValueError as exc:
+            raise EnrolmentError(gettext_lazy("the enrolment date is not a date"), field="enrolled_on") from exc
+    if enrolled_on > clock.today() + dt.timedelta(days=1) or enrolled_on.year < 1900:
+        # A membership starts today or started in the past (M6: a New Otani admission date may be old); a date
+        # after tomorrow, or before 1900, is a typing slip.
+        raise EnrolmentError(
+            gettext_lazy("the enrolment date cannot be in the future (nor before 1900)"), field="enrolled_on"
+        )
     if email_required and not email:
         raise EnrolmentError(
             gettext_lazy("an email address is required (M3), except when the office enrolls"), field="email"

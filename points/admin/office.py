@@ -22,7 +22,12 @@ from points.models import (
     Adjustment,
     Claim,
 )
-from points.services.adjustments import adjustment_approve, adjustment_reject, adjustment_request
+from points.services.adjustments import (
+    MAX_ADJUSTMENT_POINTS,
+    adjustment_approve,
+    adjustment_reject,
+    adjustment_request,
+)
 from points.services.claims import claim_approve, claim_reject
 
 
@@ -59,8 +64,10 @@ class ReasonForm(forms.Form):
 
 
 class ClaimApproveForm(forms.Form):
-    points = forms.IntegerField(label=_("Missing points to credit"), min_value=0, initial=0)
-    nights = forms.IntegerField(label=_("Missing nights to count (ST2)"), min_value=0, initial=0)
+    points = forms.IntegerField(
+        label=_("Missing points to credit"), min_value=0, max_value=MAX_ADJUSTMENT_POINTS, initial=0
+    )
+    nights = forms.IntegerField(label=_("Missing nights to count (ST2)"), min_value=0, max_value=366, initial=0)
     answer = forms.CharField(label=_("Answer to the member"), widget=forms.Textarea, required=False)
 
 

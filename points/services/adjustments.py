@@ -61,6 +61,11 @@ def _post(*, adjustment: Adjustment, on: dt.date, by: User | None) -> None:
         )
 
 
+# The most one adjustment (or an approved claim) may move: far above any real correction (the richest members hold a
+# few million points), far below the ledger's integer columns.
+MAX_ADJUSTMENT_POINTS = 10_000_000
+
+
 @transaction.atomic
 def adjustment_request(
     *,
@@ -77,6 +82,12 @@ def adjustment_request(
     on = on or clock.today()
     if points == 0:
         raise AdjustmentError(_("an adjustment moves at least one point"), field="points")
+    if abs(points) > MAX_ADJUSTMENT_POINTS:
+        # A typing slip (extra zeros) is refused here, in words, not when the balance row would overflow at approval.
+        raise AdjustmentError(
+            refusal_text(_("at most %(max)s points in one adjustment"), max=f"{MAX_ADJUSTMENT_POINTS:,}"),
+            field="points",
+        )
     if not reason.strip():
         raise AdjustmentError(_("say why (the reason is kept with the ledger entry)"), field="reason")
     if used_on > on:

@@ -25,6 +25,9 @@ from . import ledger
 Scope = ProgramEnding.Scope
 
 
+ENDING_HORIZON_YEARS = 20
+
+
 def _check(*, program: Program, scope: str, ends_on: dt.date, announced_on: dt.date, hotel, service, kept) -> None:
     if scope not in Scope.values:
         raise EndingError(
@@ -44,6 +47,14 @@ def _check(*, program: Program, scope: str, ends_on: dt.date, announced_on: dt.d
         )
     if scope == Scope.SERVICE and service not in ProgramEnding.Service.values:
         raise EndingError(_("a service is required"), service=["required"])
+    horizon = announced_on + dt.timedelta(days=366 * ENDING_HORIZON_YEARS)
+    if ends_on > horizon or (kept is not None and kept > horizon):
+        # An ending is announced months ahead (PT2), not decades: 9999-12-31 is a typing slip (and would overflow
+        # the day after it, when points lapse).
+        raise EndingError(
+            refusal_text(_("an ending is announced at most %(years)s years ahead"), years=ENDING_HORIZON_YEARS),
+            ends_on=["too far ahead"],
+        )
     if kept is not None and (scope != Scope.PROGRAM or kept < ends_on):
         raise EndingError(
             _("points are kept after the last day of the whole program only"), points_kept_until=["not after the end"]
