@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DataError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Sum
 
 from loyalty import rulebooks as rb
@@ -640,13 +640,23 @@ def _write(prepared: Sequence[_Prepared], *, source: str) -> None:
 
 
 def _ensure_open(prepared: Sequence[_Prepared]) -> None:
-    """M9: a membership closed while its bill was judged earns nothing. The batch has locked the members' balance
-    rows, which the cancellation holds while it closes the membership and forfeits its points: read now, a closing
-    either committed already (and is seen here) or waits for this bill, whose points it then forfeits."""
+    """M9 on the embedded database (one process: no cancellation can slip in between): a membership closed while
+    its bill was judged earns nothing."""
     ids = {p.member.pk for p in prepared}
-    closed = list(Member.objects.filter(pk__in=ids, closed_on__isnull=False).values_list("number", flat=True)[:1])
-    if closed:
-        raise MembershipClosed(f"membership {closed[0]} is closed (M9): it earns no points")
+    if Member.objects.filter(pk__in=ids, closed_on__isnull=False).exists():
+        raise MembershipClosed(_closed_text(prepared))
+
+
+def _closed_text(prepared: Sequence[_Prepared]) -> str:
+    numbers = sorted({p.member.number for p in prepared})
+    which = numbers[0] if len(numbers) == 1 else "of this batch"
+    return f"membership {which} is closed (M9): it earns no points"
+
+
+def _closed_while_judged(error: DataError) -> bool:
+    from psycopg import errors
+
+    return isinstance(error.__cause__, errors.DivisionByZero)
 
 
 def _lock_members(batch: Batch, member_ids: set[int]) -> None:
@@ -663,6 +673,15 @@ def _lock_members(batch: Batch, member_ids: set[int]) -> None:
     batch.statement(
         f"SELECT member_id FROM {table} WHERE member_id IN ({', '.join(['%s'] * len(ids))})"
         " ORDER BY member_id FOR UPDATE",
+        ids,
+    )
+    # M9: a membership closed while its bills were judged earns nothing. The cancellation holds the balance row
+    # while it closes the membership and forfeits; this statement, after the locks (its own snapshot, as every
+    # statement's in READ COMMITTED), sees a closing that committed meanwhile and fails the batch with a division
+    # by zero (``_closed_while_judged``), in the same round trip as the writes: no read of its own per bill.
+    batch.statement(
+        f"SELECT 1 / (id - id) FROM {Member._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(ids))})"
+        " AND closed_on IS NOT NULL",
         ids,
     )
 
@@ -751,8 +770,14 @@ def bills_record(
         for attempt in range(1, DEADLOCK_RETRIES + 1):
             try:
                 with transaction.atomic():
-                    _write(fresh, source=source)
-                    _ensure_open(fresh)
+                    try:
+                        _write(fresh, source=source)
+                    except DataError as error:
+                        if not _closed_while_judged(error):
+                            raise
+                        raise MembershipClosed(_closed_text(fresh)) from error
+                    if connection.vendor != "postgresql":
+                        _ensure_open(fresh)  # on PostgreSQL the batch checked it under its locks
                     terms_uses_record(uses=_uses(fresh), how="bill")  # PT3: first use under the terms in force
                 break
             except OperationalError as error:
