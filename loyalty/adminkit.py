@@ -26,7 +26,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteMixin
+from django.contrib.admin.widgets import AutocompleteSelect as DjangoAutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
@@ -143,7 +143,38 @@ def _readable_field_name(model_admin, name):
     return alias
 
 
-class ModelAdmin(UnfoldModelAdmin):
+def _keys_only(fk, values) -> list:
+    """The values that are keys of the model ``fk`` points to (``member=abc``, posted by hand, is none)."""
+    to_field = getattr(fk.remote_field, "field_name", None) or fk.remote_field.model._meta.pk.attname
+    target = fk.remote_field.model._meta.get_field(to_field)
+    keys = []
+    for value in values:
+        try:
+            target.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        keys.append(value)
+    return keys
+
+
+class AutocompleteSelect(DjangoAutocompleteSelect):
+    """The admin's autocomplete, which draws the chosen rows again when a form comes back with errors: a value that
+    is no key of the related model used to make that drawing a 500; it is left out (the form names the field)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _keys_only(self.field, value), attr)
+
+
+class _Autocomplete:
+    """Every ``autocomplete_fields`` of the office drawn by the kit's :class:`AutocompleteSelect`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ModelAdmin(_Autocomplete, UnfoldModelAdmin):
     """Every ModelAdmin of the office: unfold's look, filters applied with a button (one query, not one per click),
     a warning before leaving a form with unsaved changes, numbers with separators (yen as ¥) in lists and read-only
     fields, "—" for nothing, and no fieldset without a field."""
@@ -204,30 +235,6 @@ def _pk_or_404(model, object_id):
         return model._meta.pk.to_python(unquote(object_id))
     except ValidationError as exc:
         raise Http404 from exc
-
-
-def harden_autocomplete() -> None:
-    """The admin's autocomplete widgets draw the chosen rows again when a form comes back with errors; a value that
-    is no key of the related model (``member=abc``, posted by hand) made that drawing a 500. Such values are left
-    out of the drawing (the form names the field as invalid). Called once by the office app."""
-    if getattr(AutocompleteMixin, "_hardened", False):
-        return
-    original = AutocompleteMixin.optgroups
-
-    def optgroups(self, name, value, attr=None):
-        to_field = getattr(self.field.remote_field, "field_name", None) or self.field.model._meta.pk.attname
-        target = self.field.remote_field.model._meta.get_field(to_field)
-        readable = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except (ValidationError, TypeError, ValueError):
-                continue
-            readable.append(item)
-        return original(self, name, readable, attr)
-
-    AutocompleteMixin.optgroups = optgroups
-    AutocompleteMixin._hardened = True
 
 
 class _HistoryInWords(HistoricalRecordContextHelper):
@@ -291,7 +298,7 @@ class _LabelledInlineMixin:
         return formset
 
 
-class TabularInline(_LabelledInlineMixin, UnfoldTabularInline):
+class TabularInline(_Autocomplete, _LabelledInlineMixin, UnfoldTabularInline):
     """A table of related rows under its columns' headers (no title line repeating each row), left out of a page
     when it has no row and the user cannot add one (no empty section under a bare header)."""
 
@@ -300,7 +307,7 @@ class TabularInline(_LabelledInlineMixin, UnfoldTabularInline):
     hide_title = True
 
 
-class StackedInline(UnfoldStackedInline):
+class StackedInline(_Autocomplete, UnfoldStackedInline):
     empty_value_display = EMPTY
 
 

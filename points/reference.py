@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -181,8 +182,6 @@ def reference_changed(**kwargs) -> None:
 
 
 def _max_age() -> float:
-    from django.conf import settings
-
     return float(getattr(settings, "REFERENCE_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS))
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
@@ -239,8 +240,7 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _routes(path: str) -> bool:
-    from django.urls import Resolver404, resolve
-
+    """Whether ``path`` is an address the site answers."""
     try:
         resolve(path)
     except Resolver404:

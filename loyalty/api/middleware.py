@@ -1,4 +1,5 @@
-"""Request handling the API needs before any view: chunked bodies, and no slash-appending redirect.
+"""Request handling before any view: chunked bodies read, no slash-appending redirect under ``/api/``, and a NUL
+character in a page's input refused.
 
 Bodies sent with ``Transfer-Encoding: chunked`` (no ``Content-Length``), as HTTP clients that stream do.
 
@@ -15,16 +16,18 @@ import io
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpResponseBadRequest
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
+from django.utils.translation import gettext
+
+from .parsers import max_body_bytes
 
 API_PREFIX = "/api/"
 
 
 def _limit() -> int:
-    return max(
-        int(getattr(settings, "API_MAX_BODY_BYTES", 1024 * 1024)),
-        int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2_621_440),
-    )
+    """The largest body the site takes: the API's limit, or the pages' (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+    return max(max_body_bytes(), settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
 
 
 class ChunkedBodyMiddleware:
@@ -63,9 +66,6 @@ class NulCharacterMiddleware:
 
     def __call__(self, request):
         if not request.path_info.startswith(API_PREFIX) and _has_nul(request):
-            from django.http import HttpResponseBadRequest
-            from django.utils.translation import gettext
-
             return HttpResponseBadRequest(
                 gettext("The request contains a NUL character (\\0), which no field takes."),
                 content_type="text/plain; charset=utf-8",

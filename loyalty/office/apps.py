@@ -33,9 +33,6 @@ class OfficeConfig(AppConfig):
     label = "office"
 
     def ready(self) -> None:
-        from loyalty.adminkit import harden_autocomplete
-
-        harden_autocomplete()
         for label, name in APP_NAMES.items():
             if label in apps.app_configs:
                 apps.get_app_config(label).verbose_name = name

@@ -13,7 +13,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect, get_select2_language
+from django.contrib.admin.widgets import get_select2_language
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect, JsonResponse
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loyalty import clock
 from loyalty.adminkit import (
+    AutocompleteSelect,
     ConfirmForm,
     HistoryAdmin,
     ScopedRelatedFieldListFilter,

@@ -32,7 +32,7 @@ def staff_gate(request):
     tool = request.META.get("HTTP_X_ORIGINAL_URI", "")[:200]
     if not user.is_authenticated:
         return HttpResponse(status=401)
-    permission = getattr(settings, "STAFF_GATE_PERMISSION", "django_celery_beat.change_periodictask")
+    permission = settings.STAFF_GATE_PERMISSION
     if not (user.is_active and user.is_staff and _verified(user) and user.has_perm(permission)):
         logger.warning("staff gate refused %s for %s", user.get_username(), tool)
         return HttpResponse(status=403)

@@ -64,6 +64,9 @@ ERROR_TEXTS = {
     ("invalid_claim", "description"): _("Please describe what is missing."),
     "insufficient_points": _("Your points are not enough for this request."),
     "membership_closed": _("Your membership is closed."),
+    ("invalid", "arrival_on"): _(
+        "Certificates are valid for a limited time: please ask for them for a stay before they would expire."
+    ),
     "too_close_to_arrival": _("The arrival date is too close: please ask at least 10 days before your arrival."),
     "hotel_not_eligible": _("Certificates are handed over only at New Otani Group Hotels in Japan."),
     "award_not_available": _("This award is not available."),

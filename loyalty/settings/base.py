@@ -48,10 +48,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "loyalty.api.middleware.ChunkedBodyMiddleware",  # a chunked body (no Content-Length) is read, not taken for none
     "django.middleware.security.SecurityMiddleware",
-    "loyalty.api.middleware.NulCharacterMiddleware",  # a NUL in a page's address or form: 400, not a 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "loyalty.api.middleware.NulCharacterMiddleware",  # a NUL in a page's address or form: 400 in the reader's language
     "loyalty.api.middleware.CommonMiddleware",  # Django's, but no slash-appending redirect under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy
 
 from loyalty import metrics
@@ -176,8 +176,6 @@ def _consume(
 
 def available_points(*, member: Member, on: dt.date) -> int:
     """Posted points still valid on ``on``: what can be spent (never points past their validity, EX1/EX2)."""
-    from django.db.models import Sum
-
     return (
         PointLot.objects.filter(
             member=member, state=PointLot.State.POSTED, remaining__gt=0, expires_on__gte=on
@@ -446,14 +444,11 @@ def points_transfer(*, giver: Member, receiver: Member, on: dt.date, transfer) -
     return out, into
 
 
-@transaction.atomic
 def _retractable(bill) -> int:
     """R1 with EX1/EX2 and M9: what a refund of ``bill`` may still take back. The bill earned its lots' points; what
     earlier refunds took, what lapsed at the end of its validity and what a cancellation forfeited are gone already,
     and taking them again would cost the member the same points twice (a lapse or forfeiture is not a redemption:
     only redeemed points become a debt). Read under the member's balance lock."""
-    from django.db.models import Sum
-
     lots = PointLot.objects.filter(entry__bill=bill, points__gt=0).aggregate(
         earned=Sum("points", default=0), lapsed=Sum("lapsed", default=0)
     )
@@ -465,6 +460,7 @@ def _retractable(bill) -> int:
     return max(0, lots["earned"] - gone)
 
 
+@transaction.atomic
 def points_retract(
     *,
     member: Member,
@@ -478,7 +474,8 @@ def points_retract(
 ) -> LedgerEntry | None:
     """R1: take back a refunded part's points: from the bill's own lots (pending first), then other valid posted
     lots soonest-expiring first (EX4), and what is still missing becomes a debt: the balance goes negative and
-    stays so past any validity (EX5) until later earnings pay it off."""
+    stays so past any validity (EX5) until later earnings pay it off. ``only_what_is_left`` (a refund): never more
+    than the bill still holds or spent (``_retractable``), so lapsed or forfeited points are not taken twice."""
     balance = balance_lock(member=member)
     total = points + bonus_points
     if only_what_is_left:  # a refund: not what lapsed or was forfeited of the bill's points (``_retractable``)

@@ -129,7 +129,7 @@ def certificates_request(
         raise InvalidRedemption(
             f"certificates requested today are valid until {valid_until.isoformat()} (NR3): "
             f"an arrival on {arrival_on.isoformat()} could not use them",
-            arrival_on=[f"on or before {valid_until.isoformat()}"],
+            field="arrival_on",
         )
     points = count * settings.certificate_points
 

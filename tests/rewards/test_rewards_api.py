@@ -273,3 +273,20 @@ def test_the_schema_documents_the_rewards_endpoints(noc_office):
     assert "post" in paths["/api/v1/members/{card}/redemptions/"]
     assert "from" in schema["components"]["schemas"]["TransferRequest"]["properties"]
     assert "delete" in paths["/api/v1/members/{card}/"]
+
+
+def test_nr3_certificates_for_an_arrival_after_their_validity_are_refused_and_the_member_reads_why(
+    noc_office, hotel_not
+):
+    """NR2/NR3: handed over at the stay, certificates valid until a year from today could not pay an arrival after
+    that: refused, nothing redeemed; the member reads it in plain words (no rule ID)."""
+    from loyalty.portal import reasons
+    from rewards.exceptions import InvalidRedemption
+
+    member = make_member("new-otani")
+    earn_and_post(member, 5000, recent())
+    response = noc_office.post(certificates_url(member), {"count": 1, "hotel": "NOT", "arrival_on": "2099-01-01"})
+    assert_refused(response, 400, "invalid")
+    assert "arrival_on" in response.json()["fields"]
+    error = InvalidRedemption("x", field="arrival_on")
+    assert "valid for a limited time" in reasons.error_text(error) and "NR" not in reasons.error_text(error)
